@@ -1,0 +1,124 @@
+import { Construct } from "constructs";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
+import { address, expr, exprNumber, forEachIn, withAddress } from "./expressions.js";
+import { HTTP_STAGE, INTEGRATION_TIMEOUT_MS } from "./api-http.js";
+
+/** One of the architecture's five alarms. */
+export interface AlarmSpec {
+  /** Resource name and alarm name suffix. */
+  readonly id: string;
+  readonly description: string;
+  readonly namespace: "AWS/Lambda" | "AWS/ApiGateway";
+  readonly metric: string;
+  readonly statistic: { readonly statistic: "Sum" } | { readonly extendedStatistic: "p99" };
+  /** HCL: the value above which the alarm fires. */
+  readonly threshold: string;
+}
+
+/** Evaluation window of every alarm. */
+export const ALARM_PERIOD_SECONDS = 300;
+
+/** The architecture's alarm table, exactly. */
+export const ALARMS: readonly AlarmSpec[] = [
+  { id: "lambda_errors", description: "Function errors above 5 in 5 minutes", namespace: "AWS/Lambda", metric: "Errors", statistic: { statistic: "Sum" }, threshold: "5" },
+  {
+    id: "lambda_duration",
+    description: "Function duration p99 above 80% of its timeout",
+    namespace: "AWS/Lambda",
+    metric: "Duration",
+    statistic: { extendedStatistic: "p99" },
+    threshold: "var.lambda_timeout * 1000 * 0.8",
+  },
+  { id: "lambda_throttles", description: "Function throttles above 5 in 5 minutes", namespace: "AWS/Lambda", metric: "Throttles", statistic: { statistic: "Sum" }, threshold: "5" },
+  { id: "api_5xx", description: "API 5xx responses above 10 in 5 minutes", namespace: "AWS/ApiGateway", metric: "5xx", statistic: { statistic: "Sum" }, threshold: "10" },
+  {
+    id: "api_latency",
+    description: "API latency p99 above 90% of the integration timeout",
+    namespace: "AWS/ApiGateway",
+    metric: "Latency",
+    statistic: { extendedStatistic: "p99" },
+    threshold: `${INTEGRATION_TIMEOUT_MS} * 0.9`,
+  },
+];
+
+/**
+ * The five alarms (SI-4), each notifying an SNS topic on the customer key
+ * both when it fires and when it recovers (IR-4), with e-mail subscriptions.
+ */
+export class Alarms extends Construct {
+  readonly topic: SnsTopic;
+
+  constructor(scope: Construct, id: string, props: { readonly function: LambdaFunction; readonly api: Apigatewayv2Api }) {
+    super(scope, id);
+    this.topic = withAddress(
+      new SnsTopic(this, "topic", { name: "${var.name}-alarms", kmsMasterKeyId: expr("var.kms_key_arn") }),
+      "alarms",
+    );
+
+    const dimensions: Record<AlarmSpec["namespace"], Record<string, string>> = {
+      "AWS/Lambda": { FunctionName: props.function.functionName },
+      "AWS/ApiGateway": { ApiId: props.api.id, Stage: HTTP_STAGE },
+    };
+    const alarms = ALARMS.map((spec) =>
+      withAddress(
+        new CloudwatchMetricAlarm(this, spec.id, {
+          alarmName: `\${var.name}-${spec.id.replace(/_/g, "-")}`,
+          alarmDescription: spec.description,
+          namespace: spec.namespace,
+          metricName: spec.metric,
+          dimensions: dimensions[spec.namespace],
+          ...spec.statistic,
+          period: ALARM_PERIOD_SECONDS,
+          evaluationPeriods: 1,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: exprNumber(spec.threshold),
+          treatMissingData: "notBreaching",
+          actionsEnabled: true,
+          alarmActions: [this.topic.arn],
+          okActions: [this.topic.arn],
+        }),
+        spec.id,
+      ),
+    );
+
+    const topic = address(this.topic);
+    // Only these alarms may publish, and only over TLS; replaces the default policy that lets any principal of the account publish.
+    withAddress(
+      new SnsTopicPolicy(this, "policy", {
+        arn: this.topic.arn,
+        policy: expr(`jsonencode({
+          Version = "2012-10-17"
+          Statement = [
+            {
+              Sid       = "AlarmsPublish"
+              Effect    = "Allow"
+              Principal = { Service = "cloudwatch.amazonaws.com" }
+              Action    = "sns:Publish"
+              Resource  = ${topic}.arn
+              Condition = { ArnLike = { "aws:SourceArn" = [${alarms.map((a) => `${address(a)}.arn`).join(", ")}] } }
+            },
+            {
+              Sid       = "DenyInsecureTransport"
+              Effect    = "Deny"
+              Principal = "*"
+              Action    = "sns:Publish"
+              Resource  = ${topic}.arn
+              Condition = { Bool = { "aws:SecureTransport" = "false" } }
+            },
+          ]
+        })`),
+      }),
+      "alarms",
+    );
+
+    forEachIn(
+      withAddress(new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: expr("each.value") }), "email"),
+      "toset(var.alarm_email_addresses)",
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import { Construct } from "constructs";
+import { DataResource, Precondition } from "cdktf";
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { address, countWhen, expr, exprList, optionalAttr, withAddress } from "./expressions.js";
+
+/** AWS managed cache policy "CachingDisabled": every request reaches the API. */
+export const CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+/** AWS managed origin request policy "AllViewerExceptHostHeader": forwards Authorization and every other viewer header but Host. */
+export const ALL_VIEWER_EXCEPT_HOST_POLICY_ID = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+/** Header CloudFront adds to every origin request; the server can refuse requests that bypass the distribution without it. */
+export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+
+/** HCL: true when the distribution is created. */
+export const CLOUDFRONT_ENABLED = "var.enable_cloudfront";
+
+/**
+ * The optional CloudFront distribution in front of the HTTP API (SC-7, SC-8):
+ * the only way to put a WAF in front of an HTTP API. HTTPS only to viewers and
+ * origin, TLS 1.2 minimum on the caller's certificate, no caching,
+ * `Authorization` forwarded, every method allowed, `web_acl_id` from
+ * `var.waf_acl_arn`.
+ */
+export class EdgeDistribution extends Construct {
+  /** HCL: the secret value of {@link ORIGIN_VERIFY_HEADER}, or null without CloudFront. */
+  readonly originVerifySecret: string;
+  readonly distribution: CloudfrontDistribution;
+
+  constructor(scope: Construct, id: string, props: { readonly apiEndpoint: string }) {
+    super(scope, id);
+    const enabled = countWhen(CLOUDFRONT_ENABLED);
+
+    // A random value generated once and kept: uuid() changes on every plan, ignore_changes pins the first one.
+    const secret = withAddress(
+      new DataResource(this, "origin-verify", { count: enabled, input: { secret: expr("uuid()") }, lifecycle: { ignoreChanges: ["input"] } }),
+      "origin_verify",
+    );
+    this.originVerifySecret = optionalAttr(secret, "output.secret");
+
+    const originId = "http-api";
+    this.distribution = withAddress(
+      new CloudfrontDistribution(this, "distribution", {
+        count: enabled,
+        enabled: true,
+        comment: "${var.name} MCP server",
+        aliases: exprList("var.cloudfront_aliases"),
+        httpVersion: "http2and3",
+        priceClass: "PriceClass_100",
+        webAclId: expr("var.waf_acl_arn"),
+        origin: [
+          {
+            originId,
+            domainName: expr(`trimprefix(${props.apiEndpoint}, "https://")`),
+            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+            customHeader: [{ name: ORIGIN_VERIFY_HEADER, value: expr(`${address(secret)}[0].output.secret`) }],
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: originId,
+          viewerProtocolPolicy: "https-only",
+          allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+          cachedMethods: ["GET", "HEAD"],
+          cachePolicyId: CACHING_DISABLED_POLICY_ID,
+          originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_POLICY_ID,
+          compress: false,
+        },
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: {
+          acmCertificateArn: expr("var.cloudfront_acm_certificate_arn"),
+          sslSupportMethod: "sni-only",
+          minimumProtocolVersion: "TLSv1.2_2021",
+        },
+        lifecycle: { precondition: EdgeDistribution.preconditions() },
+      }),
+      "this",
+    );
+  }
+
+  /** HCL: the public MCP URL on the first alias. */
+  static readonly mcpUrl = '"https://${var.cloudfront_aliases[0]}/mcp"';
+
+  private static preconditions(): Precondition[] {
+    return [
+      {
+        condition: expr("var.cloudfront_acm_certificate_arn != null && length(var.cloudfront_aliases) > 0"),
+        errorMessage:
+          "enable_cloudfront needs cloudfront_acm_certificate_arn (an ACM certificate in us-east-1) and cloudfront_aliases (the host names it covers): CloudFront's default *.cloudfront.net certificate cannot enforce TLS 1.2.",
+      },
+      {
+        condition: expr('var.waf_acl_arn == null || can(regex(":global/webacl/", var.waf_acl_arn))'),
+        errorMessage:
+          "waf_acl_arn must be a CLOUDFRONT-scoped web ACL (created in us-east-1, ARN contains \":global/webacl/\") to attach to the distribution; a REGIONAL ACL cannot.",
+      },
+    ];
+  }
+}

@@ -1,0 +1,73 @@
+import { Token, TerraformResource } from "cdktf";
+
+/**
+ * Terraform expressions written as HCL.
+ *
+ * Every switch of this module is a Terraform variable, so its logic must live
+ * in the synthesized configuration, not in TypeScript. Writing those
+ * expressions as HCL keeps them readable on both sides: a reviewer of the
+ * plan sees the same `var.enable_sessions ? 1 : 0` that the code says.
+ */
+
+/** A string-typed Terraform expression, e.g. `expr("var.name")` → `${var.name}`. */
+export function expr(hcl: string): string {
+  return `\${${hcl}}`;
+}
+
+/** A number-typed Terraform expression. */
+export function exprNumber(hcl: string): number {
+  return Token.asNumber(expr(hcl));
+}
+
+/** A list-typed Terraform expression. */
+export function exprList(hcl: string): string[] {
+  return Token.asList(expr(hcl));
+}
+
+/** A map-typed Terraform expression. */
+export function exprMap(hcl: string): Record<string, string> {
+  return Token.asStringMap(expr(hcl));
+}
+
+/** `count` for a resource that exists only when `condition` (HCL) holds. */
+export function countWhen(condition: string): number {
+  return exprNumber(`${condition} ? 1 : 0`);
+}
+
+/** The Terraform address of a resource, e.g. `aws_lambda_function.this`. */
+export function address(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/**
+ * HCL for an attribute of a resource created with `countWhen`: the value, or
+ * null when the resource is not created.
+ */
+export function optionalAttr(resource: TerraformResource, attribute: string): string {
+  return `one(${address(resource)}[*].${attribute})`;
+}
+
+/** HCL list literal of the given strings, e.g. `["POST /mcp", "GET /mcp"]`. */
+export function hclList(values: readonly string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
+}
+
+/**
+ * Gives `resource` the stable, readable address `<type>.<name>` instead of a
+ * generated one. Addresses are part of the module's contract: a changed
+ * address replaces the resource.
+ */
+export function withAddress<T extends TerraformResource>(resource: T, name: string): T {
+  resource.overrideLogicalId(name);
+  return resource;
+}
+
+/**
+ * Makes one instance of `resource` per element of an HCL collection
+ * (`for_each`); inside, `each.value` is the element. Used where the collection
+ * is a variable, which cdktf's iterators would wrap in a second expression.
+ */
+export function forEachIn<T extends TerraformResource>(resource: T, collection: string): T {
+  resource.addOverride("for_each", expr(collection));
+  return resource;
+}

@@ -1,0 +1,47 @@
+import { Precondition } from "cdktf";
+import { expr } from "./expressions.js";
+import { AwsProviderMajor, TENANCY_MIN_PROVIDER } from "./provider.js";
+import { Platform } from "./platform.js";
+
+/**
+ * Plan-time guards that combine inputs (a variable's own validation can only
+ * see that variable). Each says what is wrong and what to set instead.
+ */
+
+/** Guards on the function: an image to run, a key in its region, and tenant isolation it can honour. */
+export function functionGuards(p: Platform, major: AwsProviderMajor): Precondition[] {
+  const guards: Precondition[] = [
+    {
+      condition: expr("var.image_uri != null || var.image_tag != null"),
+      errorMessage:
+        "No image to run: set image_tag (a tag pushed to the module's ECR repository, output ecr_repository_url) or image_uri (an image in another ECR repository).",
+    },
+    {
+      condition: expr(`split(":", var.kms_key_arn)[3] == ${p.region}`),
+      errorMessage: `kms_key_arn is a key in region \${split(":", var.kms_key_arn)[3]}, but the module deploys to \${${p.region}}: AWS services use keys of their own region only. Give a key (or a multi-Region replica) in \${${p.region}}.`,
+    },
+  ];
+  if (major === 5) {
+    guards.push({
+      condition: expr("!var.enable_tenant_isolation"),
+      errorMessage: `enable_tenant_isolation = true needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER} (the first release with the Lambda tenancy_config argument); this configuration was synthesized for 5.x (MCP_AWS_PROVIDER_MAJOR=5). Synthesize for 6.x, or set enable_tenant_isolation = false.`,
+    });
+  }
+  guards.push({
+    condition: expr("!var.enable_tenant_isolation"),
+    errorMessage:
+      "enable_tenant_isolation = true cannot work behind an HTTP API: every invoke of a tenant-isolated function must carry the X-Amz-Tenant-Id header, and API Gateway HTTP APIs cannot set x-amz-* headers. It needs the REST API front, which this module does not offer yet; set enable_tenant_isolation = false.",
+  });
+  return guards;
+}
+
+/** Guards on the API: no WAF an HTTP API cannot take. */
+export function apiGuards(): Precondition[] {
+  return [
+    {
+      condition: expr("var.waf_acl_arn == null || var.enable_cloudfront"),
+      errorMessage:
+        "waf_acl_arn is set but enable_cloudfront is false: WAFv2 web ACLs cannot be associated with an HTTP API (API Gateway v2). Set enable_cloudfront = true to put the web ACL on a CloudFront distribution in front of the API (the ACL must then be CLOUDFRONT-scoped, created in us-east-1), or remove waf_acl_arn.",
+    },
+  ];
+}

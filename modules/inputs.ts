@@ -1,0 +1,400 @@
+import { Construct } from "constructs";
+import { TerraformVariable } from "cdktf";
+import { hclList } from "./expressions.js";
+import { ROUTE_KEYS } from "./routes.js";
+
+/** A rule a value must satisfy; `condition` is HCL that may refer only to this input. */
+export interface InputValidation {
+  readonly condition: string;
+  /** What is wrong and what to do instead. */
+  readonly message: string;
+}
+
+/** One Terraform input of the module. */
+export interface InputSpec {
+  /** HCL type constraint, e.g. `list(string)`. */
+  readonly type: string;
+  /** Valid values, and when the input applies. */
+  readonly description: string;
+  /** Absent: the input is required. `null` is a real default ("not set"). */
+  readonly default?: unknown;
+  readonly validation?: readonly InputValidation[];
+}
+
+/** CloudWatch Logs retention values (0 keeps logs forever). */
+const LOG_RETENTION_DAYS = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const wholeNumber = (v: string) => `floor(${v}) == ${v}`;
+
+/**
+ * Every input of the module, declared once: the stack creates its Terraform
+ * variables from this table and the README's inputs table is generated from it.
+ * Order is the order of the README.
+ */
+export const INPUTS = {
+  // --- General -------------------------------------------------------------
+  name: {
+    type: "string",
+    description:
+      "Prefix of every resource name (function, role, repository, table, log groups, alarms, Cognito domain). 3–32 characters: lowercase letters, digits and hyphens, starting with a letter.",
+    default: "mcp-server",
+    validation: [
+      {
+        condition: 'can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))',
+        message:
+          "name must be 3-32 characters of lowercase letters, digits and hyphens, start with a letter and end with a letter or digit (ECR repository and Cognito domain names allow nothing else). Example: \"mcp-server\".",
+      },
+    ],
+  },
+  tags: {
+    type: "map(string)",
+    description: "Tags added to every taggable resource the module creates.",
+    default: {},
+    validation: [
+      {
+        condition: 'alltrue([for k, v in var.tags : length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])',
+        message: "tags: keys must be at most 128 characters and not start with \"aws:\" (reserved), values at most 256 characters.",
+      },
+    ],
+  },
+  region: {
+    type: "string",
+    description:
+      "AWS region of the root stack's provider, e.g. \"us-gov-west-1\". null uses the provider's default (AWS_REGION or the profile). Ignored when the configuration is used as a module: the caller's provider decides.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))',
+        message: "region must be an AWS region name such as \"us-east-1\" or \"us-gov-west-1\", or null to use AWS_REGION.",
+      },
+    ],
+  },
+  kms_key_arn: {
+    type: "string",
+    description:
+      "ARN of the customer managed KMS key that encrypts everything at rest: Lambda environment, log groups, ECR repository, sessions table, alarm topic. Must be in the deployment region; its key policy must allow the statements of the `kms_key_policy_statements` output.",
+    validation: [
+      {
+        condition: 'can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.kms_key_arn))',
+        message:
+          "kms_key_arn must be the full ARN of a customer managed key, arn:<partition>:kms:<region>:<account>:key/<key-id>. Aliases and bare key ids are not accepted: CloudWatch Logs and Lambda take key ARNs only.",
+      },
+    ],
+  },
+  // --- Network -------------------------------------------------------------
+  vpc_id: {
+    type: "string",
+    description: "ID of the VPC the function runs in (SC-7). The subnets and security groups must belong to it.",
+    validation: [
+      {
+        condition: 'can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))',
+        message: "vpc_id must be a VPC id such as \"vpc-0123456789abcdef0\".",
+      },
+    ],
+  },
+  subnet_ids: {
+    type: "list(string)",
+    description:
+      "Private subnets for the function's network interfaces: 1–16, ideally one per availability zone. They need a route to the AWS APIs the function calls (NAT or VPC endpoints for DynamoDB, KMS, Logs, X-Ray).",
+    validation: [
+      {
+        condition:
+          'length(var.subnet_ids) >= 1 && length(var.subnet_ids) <= 16 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])',
+        message: "subnet_ids must list 1 to 16 subnet ids such as \"subnet-0123456789abcdef0\"; Lambda needs at least one subnet to place the function in the VPC.",
+      },
+    ],
+  },
+  vpc_security_group_ids: {
+    type: "list(string)",
+    description: "Security groups of the function's network interfaces: 1–5. Egress must reach the AWS APIs the function calls; no ingress is needed.",
+    validation: [
+      {
+        condition:
+          'length(var.vpc_security_group_ids) >= 1 && length(var.vpc_security_group_ids) <= 5 && alltrue([for s in var.vpc_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])',
+        message: "vpc_security_group_ids must list 1 to 5 security group ids such as \"sg-0123456789abcdef0\" (Lambda allows at most 5).",
+      },
+    ],
+  },
+  // --- Function ------------------------------------------------------------
+  image_tag: {
+    type: "string",
+    description:
+      "Tag of the server image in the module's own ECR repository (output `ecr_repository_url`). Tags are immutable: push a new tag for each release. Give this or `image_uri`.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.image_tag == null || can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))',
+        message: "image_tag must be a Docker tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'. Example: \"1.4.0\".",
+      },
+    ],
+  },
+  image_uri: {
+    type: "string",
+    description:
+      "Full URI of a server image in another ECR repository, `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` or `@sha256:<digest>`. Overrides `image_tag`; when set, the module creates no repository.",
+    default: null,
+    validation: [
+      {
+        condition:
+          'var.image_uri == null || can(regex("^[0-9]{12}\\\\.dkr\\\\.ecr(-fips)?\\\\.[a-z0-9-]+\\\\.amazonaws\\\\.com(\\\\.cn)?/[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.image_uri))',
+        message:
+          "image_uri must name an image in Amazon ECR (Lambda pulls from nowhere else): <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or <repository>@sha256:<digest>.",
+      },
+    ],
+  },
+  lambda_timeout: {
+    type: "number",
+    description:
+      "Function timeout in seconds, 1–30. The HTTP API waits at most 30 s for the function; the integration timeout is set one second above this value (capped at 30 s) so the function's own timeout is what fires and gets logged.",
+    default: 29,
+    validation: [
+      {
+        condition: `var.lambda_timeout >= 1 && var.lambda_timeout <= 30 && ${wholeNumber("var.lambda_timeout")}`,
+        message: "lambda_timeout must be a whole number of seconds from 1 to 30: an HTTP API cannot wait longer than 30 s for the function, so a longer timeout would only be billed.",
+      },
+    ],
+  },
+  lambda_memory_size: {
+    type: "number",
+    description: "Function memory in MB, 128–10240. CPU scales with memory; 1024 keeps cold starts of the bundled MCP SDK short.",
+    default: 1024,
+    validation: [
+      {
+        condition: `var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && ${wholeNumber("var.lambda_memory_size")}`,
+        message: "lambda_memory_size must be a whole number of MB from 128 to 10240.",
+      },
+    ],
+  },
+  reserved_concurrent_executions: {
+    type: "number",
+    description: "Concurrent executions reserved for (and capping) the function, at least 1 (CM-7, CKV_AWS_115). The account's unreserved pool must keep 100.",
+    default: 100,
+    validation: [
+      {
+        condition: `var.reserved_concurrent_executions >= 1 && ${wholeNumber("var.reserved_concurrent_executions")}`,
+        message:
+          "reserved_concurrent_executions must be a whole number of at least 1: 0 would stop the function, and -1 (no reservation) removes the concurrency cap that CM-7 and CKV_AWS_115 ask for.",
+      },
+    ],
+  },
+  environment_variables: {
+    type: "map(string)",
+    description:
+      "Extra environment variables for the server, encrypted with the KMS key. Names starting with `MCP_` are the module's own settings and `AWS_` names are reserved by Lambda; both are refused.",
+    default: {},
+    validation: [
+      {
+        condition: 'alltrue([for k, v in var.environment_variables : can(regex("^[a-zA-Z][a-zA-Z0-9_]*$", k)) && !startswith(k, "MCP_") && !startswith(k, "AWS_")])',
+        message:
+          "environment_variables: names must be letters, digits and '_', start with a letter, and not start with MCP_ (the module sets those from its inputs: use the matching input instead) or AWS_ (reserved by Lambda).",
+      },
+    ],
+  },
+  // --- Authentication --------------------------------------------------------
+  cognito_user_pool_id: {
+    type: "string",
+    description:
+      "ID of an existing Cognito user pool (`<region>_<id>`). Give all three `cognito_*` inputs to use your own pool, none to let the module create one.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.cognito_user_pool_id == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9a-zA-Z]+$", var.cognito_user_pool_id))',
+        message: "cognito_user_pool_id must be a user pool id such as \"us-east-1_AbCdEf123\", or null to let the module create a pool.",
+      },
+    ],
+  },
+  cognito_user_pool_endpoint: {
+    type: "string",
+    description:
+      "Endpoint of that pool, `cognito-idp.<region>.amazonaws.com/<pool id>` (with or without `https://`): the token issuer. Only with an external pool.",
+    default: null,
+    validation: [
+      {
+        condition:
+          'var.cognito_user_pool_endpoint == null || can(regex("^(https://)?cognito-idp\\\\.[a-z0-9-]+\\\\.amazonaws\\\\.com/[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9a-zA-Z]+$", var.cognito_user_pool_endpoint))',
+        message:
+          "cognito_user_pool_endpoint must look like \"cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123\" (the pool's `endpoint` attribute; https:// optional), or null.",
+      },
+    ],
+  },
+  cognito_client_id: {
+    type: "string",
+    description: "App client id of that pool that MCP clients use (the token's `client_id`, checked as the audience). Only with an external pool.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.cognito_client_id == null || can(regex("^[a-zA-Z0-9+]{1,128}$", var.cognito_client_id))',
+        message: "cognito_client_id must be a Cognito app client id (letters and digits, up to 128), or null.",
+      },
+    ],
+  },
+  // --- Sessions and tenancy -------------------------------------------------
+  enable_sessions: {
+    type: "bool",
+    description:
+      "Create the DynamoDB sessions table (keyed by tenant and session id) so 2025-era clients get MCP sessions. false: the server is stateless.",
+    default: false,
+  },
+  session_ttl_seconds: {
+    type: "number",
+    description: "Lifetime of an idle session in seconds, 300–2592000 (30 days); DynamoDB TTL removes expired sessions. Applies when `enable_sessions` is true.",
+    default: 86400,
+    validation: [
+      {
+        condition: `var.session_ttl_seconds >= 300 && var.session_ttl_seconds <= 2592000 && ${wholeNumber("var.session_ttl_seconds")}`,
+        message: "session_ttl_seconds must be a whole number from 300 (5 minutes) to 2592000 (30 days).",
+      },
+    ],
+  },
+  enable_tenant_isolation: {
+    type: "bool",
+    description:
+      "Run each tenant in its own Lambda micro-VM (`tenancy_config`, PER_TENANT). Needs a REST API front, which is not available yet: true is refused at plan time. Needs hashicorp/aws >= 6.23.0.",
+    default: false,
+  },
+  tenant_claim: {
+    type: "string",
+    description:
+      "JWT claim that names the caller's tenant; sessions are bound to it and it is logged with every request. The default `client_id` makes each Cognito app client a tenant.",
+    default: "client_id",
+    validation: [
+      {
+        condition: 'can(regex("^[A-Za-z0-9_.:-]{1,128}$", var.tenant_claim))',
+        message: "tenant_claim must be a JWT claim name of 1-128 letters, digits, '_', '.', ':' or '-', such as \"client_id\" or \"custom:tenant_id\".",
+      },
+    ],
+  },
+  // --- Throttling ----------------------------------------------------------
+  throttling_rate_limit: {
+    type: "number",
+    description: "Steady-state requests per second allowed on every route (stage default). Must be above 0: API Gateway treats 0 as \"reject everything\".",
+    default: 100,
+    validation: [
+      {
+        condition: "var.throttling_rate_limit > 0",
+        message: "throttling_rate_limit must be greater than 0: a limit of 0 makes API Gateway answer every request with 429.",
+      },
+    ],
+  },
+  throttling_burst_limit: {
+    type: "number",
+    description: "Burst of requests allowed on every route (stage default), a whole number above 0.",
+    default: 200,
+    validation: [
+      {
+        condition: `var.throttling_burst_limit > 0 && ${wholeNumber("var.throttling_burst_limit")}`,
+        message: "throttling_burst_limit must be a whole number greater than 0: a limit of 0 makes API Gateway answer every request with 429.",
+      },
+    ],
+  },
+  route_throttle_overrides: {
+    type: "map(object({ rate_limit = number, burst_limit = number }))",
+    description: `Per-route limits that replace the stage defaults, keyed by route key: ${ROUTE_KEYS.map((k) => `\`${k}\``).join(", ")}.`,
+    default: {},
+    validation: [
+      {
+        condition: `alltrue([for k, v in var.route_throttle_overrides : contains(${hclList(ROUTE_KEYS)}, k)])`,
+        message: `route_throttle_overrides: every key must be a route key of the API, one of ${ROUTE_KEYS.map((k) => `"${k}"`).join(", ")}.`,
+      },
+      {
+        condition: `alltrue([for k, v in var.route_throttle_overrides : v.rate_limit > 0 && v.burst_limit > 0 && ${wholeNumber("v.burst_limit")}])`,
+        message: "route_throttle_overrides: rate_limit and burst_limit must both be greater than 0 (burst_limit a whole number): API Gateway treats 0 as \"reject everything\".",
+      },
+    ],
+  },
+  // --- Edge ------------------------------------------------------------------
+  waf_acl_arn: {
+    type: "string",
+    description:
+      "ARN of a WAFv2 web ACL to put in front of the API. WAFv2 cannot attach to an HTTP API, so this needs `enable_cloudfront` and a CLOUDFRONT-scoped ACL (created in us-east-1, `...:global/webacl/...`).",
+    default: null,
+    validation: [
+      {
+        condition: 'var.waf_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:(global|regional)/webacl/[^/]+/[0-9a-f-]+$", var.waf_acl_arn))',
+        message: "waf_acl_arn must be a WAFv2 web ACL ARN, arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>, or null.",
+      },
+    ],
+  },
+  enable_cloudfront: {
+    type: "bool",
+    description:
+      "Put a CloudFront distribution in front of the API (HTTPS only, TLS 1.2, no caching, `Authorization` forwarded); `mcp_endpoint` then points at it. Needs `cloudfront_acm_certificate_arn` and `cloudfront_aliases`.",
+    default: false,
+  },
+  cloudfront_acm_certificate_arn: {
+    type: "string",
+    description:
+      "ACM certificate in us-east-1 for the distribution's aliases. Required with `enable_cloudfront`: CloudFront's default *.cloudfront.net certificate cannot enforce TLS 1.2.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.cloudfront_acm_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+$", var.cloudfront_acm_certificate_arn))',
+        message: "cloudfront_acm_certificate_arn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only from there), or null.",
+      },
+    ],
+  },
+  cloudfront_aliases: {
+    type: "list(string)",
+    description: "Host names the distribution answers on (covered by the certificate); the first one forms `mcp_endpoint`. Applies with `enable_cloudfront`.",
+    default: [],
+    validation: [
+      {
+        condition: 'alltrue([for a in var.cloudfront_aliases : can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\\\.)+[a-z]{2,63}$", a))])',
+        message: "cloudfront_aliases must be lowercase DNS host names such as \"mcp.example.com\".",
+      },
+    ],
+  },
+  // --- Logging and alarms ---------------------------------------------------
+  log_retention_days: {
+    type: "number",
+    description:
+      "Days CloudWatch keeps the function and access logs: one of 0 (forever), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653. FedRAMP AU-11 asks for at least 365; shorter values plan with a warning.",
+    default: 365,
+    validation: [
+      {
+        condition: `contains(${JSON.stringify(LOG_RETENTION_DAYS)}, var.log_retention_days)`,
+        message: `log_retention_days must be a value CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")} (0 = never expire). AU-11 asks for 365 or more.`,
+      },
+    ],
+  },
+  alarm_email_addresses: {
+    type: "list(string)",
+    description: "E-mail addresses subscribed to the alarm topic (each must confirm the subscription). Empty: subscribe other endpoints to `alarm_topic_arn` yourself.",
+    default: [],
+    validation: [
+      {
+        condition: 'alltrue([for a in var.alarm_email_addresses : can(regex("^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$", a))])',
+        message: "alarm_email_addresses must be e-mail addresses such as \"oncall@example.com\".",
+      },
+    ],
+  },
+} as const satisfies Record<string, InputSpec>;
+
+/** Name of a module input. */
+export type InputName = keyof typeof INPUTS;
+
+/**
+ * Declares every input as a Terraform variable on `scope`, with its type,
+ * description, default and validations.
+ */
+export function declareInputs(scope: Construct): Record<InputName, TerraformVariable> {
+  const entries = Object.entries(INPUTS).map(([name, raw]) => {
+    const spec: InputSpec = raw;
+    const hasDefault = "default" in spec;
+    const variable = new TerraformVariable(scope, name, {
+      type: spec.type,
+      description: spec.description,
+      // Only "not set" inputs may be null; an explicit null anywhere else falls back to the default.
+      nullable: spec.default === null,
+      validation: spec.validation?.map((v) => ({ condition: `\${${v.condition}}`, errorMessage: v.message })),
+    });
+    if (hasDefault) {
+      // cdktf drops null values from configuration, so a null default is written as an override.
+      variable.addOverride("default", spec.default);
+    }
+    return [name, variable] as const;
+  });
+  return Object.fromEntries(entries) as Record<InputName, TerraformVariable>;
+}

@@ -1,0 +1,35 @@
+import { Platform } from "./platform.js";
+
+/**
+ * HCL for the key policy statements the key's owner must add so the services
+ * that write with the key on the module's behalf may use it. Built from names,
+ * not resource attributes, so they are known at plan time: the key policy
+ * must allow them before the log groups and topic can be created.
+ *
+ * - CloudWatch Logs encrypts the two log groups (the encryption context names each one).
+ * - CloudWatch alarms publish to the encrypted topic.
+ *
+ * Lambda, DynamoDB and ECR use the key through grants made with the deployer's
+ * and the function role's IAM permissions, which the key policy must delegate
+ * to IAM (the default key policy does).
+ */
+export function keyPolicyStatements(p: Platform, logGroupNames: readonly string[]): string {
+  const logGroupArns = logGroupNames.map((n) => `"arn:\${${p.partition}}:logs:\${${p.region}}:\${${p.account}}:log-group:${n}"`);
+  return `[
+    {
+      Sid       = "CloudWatchLogsUseOfTheKey"
+      Effect    = "Allow"
+      Principal = { Service = "logs.\${${p.region}}.\${${p.dnsSuffix}}" }
+      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+      Resource  = "*"
+      Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = [${logGroupArns.join(", ")}] } }
+    },
+    {
+      Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+      Effect    = "Allow"
+      Principal = { Service = "cloudwatch.amazonaws.com" }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource  = "*"
+    }
+  ]`;
+}

@@ -1,0 +1,130 @@
+import { Construct } from "constructs";
+import { Precondition } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { encryptedLogGroup } from "./log-group.js";
+import { address, expr, exprList, exprMap, exprNumber, withAddress } from "./expressions.js";
+import { Platform } from "./platform.js";
+
+/** Name of the function's log group (HCL template). */
+export const LAMBDA_LOG_GROUP = "/aws/lambda/${var.name}";
+
+/** Props of {@link McpFunction}. */
+export interface McpFunctionProps {
+  readonly platform: Platform;
+  /** HCL: the image URI the function runs. */
+  readonly imageUri: string;
+  /**
+   * HCL map of the server's own settings (`MCP_*`), merged over
+   * `var.environment_variables`.
+   */
+  readonly settings: string;
+  /** Plan-time guards on the function's inputs. */
+  readonly preconditions: Precondition[];
+}
+
+/**
+ * The MCP server function, its log group and its execution role
+ * `aws_iam_role.lambda`. The role may write only its own log group, manage
+ * the VPC network interfaces Lambda creates for it, write X-Ray traces and use
+ * the customer key; other constructs grant it more (the sessions table).
+ */
+export class McpFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: McpFunctionProps) {
+    super(scope, id);
+    const { partition, region } = props.platform;
+    // Account "*": subnets of a shared VPC belong to the VPC owner's account.
+    const ec2Arn = (resource: string) => `arn:\${${partition}}:ec2:\${${region}}:*:${resource}`;
+
+    this.logGroup = encryptedLogGroup(this, "lambda", LAMBDA_LOG_GROUP);
+
+    this.role = withAddress(
+      new IamRole(this, "role", {
+        name: "${var.name}-lambda",
+        description: "Execution role of the MCP server function",
+        assumeRolePolicy: expr(`jsonencode({
+          Version   = "2012-10-17"
+          Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+        })`),
+      }),
+      "lambda",
+    );
+
+    const policy = withAddress(
+      new IamRolePolicy(this, "policy", {
+        name: "mcp-server",
+        role: this.role.id,
+        policy: expr(`jsonencode({
+          Version = "2012-10-17"
+          Statement = [
+            {
+              Sid      = "WriteOwnLogGroup"
+              Effect   = "Allow"
+              Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+              Resource = "\${${address(this.logGroup)}.arn}:*"
+            },
+            {
+              # Lambda creates the function's VPC interfaces with the role's permissions: only in the given subnets and security groups.
+              Sid    = "CreateVpcNetworkInterfaces"
+              Effect = "Allow"
+              Action = ["ec2:CreateNetworkInterface"]
+              Resource = concat(
+                ["${ec2Arn("network-interface/*")}"],
+                [for s in var.subnet_ids : "${ec2Arn("subnet/${s}")}"],
+                [for g in var.vpc_security_group_ids : "${ec2Arn("security-group/${g}")}"],
+              )
+            },
+            {
+              Sid      = "ManageVpcNetworkInterfaces"
+              Effect   = "Allow"
+              Action   = ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+              Resource = "${ec2Arn("network-interface/*")}"
+            },
+            {
+              # These actions support no resource-level permissions: "*" is their only valid resource.
+              Sid      = "DescribeAndTrace"
+              Effect   = "Allow"
+              Action   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+              Resource = "*"
+            },
+            {
+              Sid      = "UseCustomerKey"
+              Effect   = "Allow"
+              Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+              Resource = var.kms_key_arn
+            },
+          ]
+        })`),
+      }),
+      "lambda",
+    );
+
+    this.function = withAddress(
+      new LambdaFunction(this, "function", {
+        functionName: expr("var.name"),
+        description: "MCP server",
+        packageType: "Image",
+        imageUri: expr(props.imageUri),
+        role: this.role.arn,
+        timeout: exprNumber("var.lambda_timeout"),
+        memorySize: exprNumber("var.lambda_memory_size"),
+        reservedConcurrentExecutions: exprNumber("var.reserved_concurrent_executions"),
+        kmsKeyArn: expr("var.kms_key_arn"),
+        environment: { variables: exprMap(`merge(var.environment_variables, ${props.settings})`) },
+        tracingConfig: { mode: "Active" },
+        vpcConfig: { subnetIds: exprList("var.subnet_ids"), securityGroupIds: exprList("var.vpc_security_group_ids") },
+        loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+        // CreateFunction checks the role's network-interface permissions, so the policy must exist first.
+        dependsOn: [policy, this.logGroup],
+        lifecycle: { precondition: props.preconditions },
+      }),
+      "this",
+    );
+  }
+}

@@ -1,0 +1,30 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { expr } from "./expressions.js";
+
+/** Every output of the module and what it is for; the README's outputs table is generated from this. */
+export const OUTPUTS = {
+  mcp_endpoint: "URL MCP clients connect to: the CloudFront alias when `enable_cloudfront`, else the API's own URL, ending in `/mcp`.",
+  api_id: "ID of the HTTP API.",
+  function_name: "Name of the MCP server function.",
+  function_arn: "ARN of the MCP server function.",
+  ecr_repository_url: "URL of the module's ECR repository to push server images to; null when `image_uri` is used.",
+  cognito_issuer: "Issuer of the access tokens the API accepts (`https://cognito-idp.<region>.amazonaws.com/<pool id>`).",
+  cognito_token_endpoint: "OAuth 2.0 token endpoint of the module's user pool for the client_credentials grant; null with an external pool.",
+  cognito_client_id: "App client id MCP clients authenticate as (its secret: `aws cognito-idp describe-user-pool-client`).",
+  sessions_table_name: "Name of the DynamoDB sessions table; null when `enable_sessions` is false.",
+  alarm_topic_arn: "ARN of the SNS topic the five alarms notify; subscribe paging tools here.",
+  kms_key_policy_statements:
+    "JSON list of the statements the KMS key's policy must contain so CloudWatch Logs and CloudWatch alarms can use the key. Known at plan time: add them before the first apply.",
+} as const;
+
+/** Name of a module output. */
+export type OutputName = keyof typeof OUTPUTS;
+
+/** Declares every output from HCL values; the descriptions come from {@link OUTPUTS}. */
+export function declareOutputs(scope: Construct, values: Record<OutputName, string>): void {
+  for (const [name, description] of Object.entries(OUTPUTS) as [OutputName, string][]) {
+    // Construct ids are scoped apart from the variables: an output may share its input's name.
+    new TerraformOutput(scope, `output-${name}`, { value: expr(values[name]), description }).overrideLogicalId(name);
+  }
+}

@@ -1,0 +1,34 @@
+import { Construct } from "constructs";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { AwsProviderMajor } from "./provider.js";
+
+/**
+ * Where the module is deployed, as HCL references. Both data sources are
+ * answered by the provider itself, without an AWS call, so plans run offline.
+ */
+export interface Platform {
+  /** `aws`, `aws-us-gov`, `aws-cn`. */
+  readonly partition: string;
+  /** The provider's region. */
+  readonly region: string;
+  /** `amazonaws.com` or `amazonaws.com.cn`, for service principals. */
+  readonly dnsSuffix: string;
+  /** The account of the KMS key: the deployment account (the key must live there). */
+  readonly account: string;
+}
+
+/** Declares the partition and region data sources and returns references to them. */
+export function platform(scope: Construct, major: AwsProviderMajor): Platform {
+  const partition = new DataAwsPartition(scope, "partition-data");
+  partition.overrideLogicalId("current");
+  const region = new DataAwsRegion(scope, "region-data");
+  region.overrideLogicalId("current");
+  return {
+    partition: "data.aws_partition.current.partition",
+    // 6.x renamed the attribute (name is deprecated there); 5.x only knows name.
+    region: major === 6 ? "data.aws_region.current.region" : "data.aws_region.current.name",
+    dnsSuffix: "data.aws_partition.current.dns_suffix",
+    account: 'split(":", var.kms_key_arn)[4]',
+  };
+}

@@ -1,0 +1,103 @@
+import { Construct } from "constructs";
+import { Aspects, LocalBackend, TerraformStack } from "cdktf";
+import { declareInputs } from "./inputs.js";
+import { declareOutputs } from "./outputs.js";
+import { AwsProviderMajor, awsProviderMajor, configureAwsProvider, requireVersions } from "./provider.js";
+import { platform } from "./platform.js";
+import { TagEverything } from "./tags.js";
+import { ImageRepository } from "./ecr-repository.js";
+import { SessionsTable } from "./sessions-table.js";
+import { CognitoAuth, CREATE_USER_POOL } from "./cognito-auth.js";
+import { LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
+import { API_LOG_GROUP, HTTP_API_ENDPOINT, HttpApi } from "./api-http.js";
+import { Alarms } from "./alarms.js";
+import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
+import { keyPolicyStatements } from "./key-policy.js";
+import { apiGuards, functionGuards } from "./guards.js";
+import { address, expr } from "./expressions.js";
+import { MCP_SCOPE } from "./routes.js";
+
+/** Props of {@link McpServerStack}. */
+export interface McpServerStackProps {
+  /**
+   * hashicorp/aws major version to synthesize for.
+   * @default from MCP_AWS_PROVIDER_MAJOR, else 6
+   */
+  readonly awsProviderMajor?: AwsProviderMajor;
+}
+
+/**
+ * The MCP server on AWS Lambda behind an HTTP API, configured entirely by
+ * Terraform variables (see `inputs.ts`), so one synthesized configuration
+ * serves every `-var-file`.
+ */
+export class McpServerStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: McpServerStackProps = {}) {
+    super(scope, id);
+    const major = props.awsProviderMajor ?? awsProviderMajor();
+    requireVersions(this, major);
+    configureAwsProvider(this);
+    // State beside the project, not inside cdktf.out, which every synth rewrites; relative so a clone works anywhere.
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    declareInputs(this);
+    const where = platform(this, major);
+
+    const repository = new ImageRepository(this, "image");
+    const sessions = new SessionsTable(this, "sessions");
+    const auth = new CognitoAuth(this, "auth", { platform: where });
+    const edge = new EdgeDistribution(this, "edge", { apiEndpoint: HTTP_API_ENDPOINT });
+
+    const mcpEndpoint = `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.mcpUrl} : "\${${HTTP_API_ENDPOINT}}/mcp"`;
+    // The server's own settings (the handler reads these); MCP_SESSIONS_TABLE exists only when sessions are on.
+    const settings = `merge({
+      MCP_TENANT_CLAIM         = var.tenant_claim
+      MCP_SESSION_TTL_SECONDS  = tostring(var.session_ttl_seconds)
+      MCP_ISSUER               = ${auth.issuer}
+      MCP_RESOURCE_URL         = ${mcpEndpoint}
+      MCP_SCOPES               = "${MCP_SCOPE}"
+    }, ${SessionsTable.enabled} ? { MCP_SESSIONS_TABLE = ${sessions.tableName} } : {}, ${CLOUDFRONT_ENABLED} ? { MCP_ORIGIN_VERIFY_SECRET = ${edge.originVerifySecret} } : {})`;
+
+    const server = new McpFunction(this, "function", {
+      platform: where,
+      imageUri: `var.image_uri != null ? var.image_uri : try("\${${repository.repositoryUrl}}:\${var.image_tag}", null)`,
+      settings,
+      preconditions: functionGuards(where, major),
+    });
+    sessions.grantReadWrite(server.role);
+
+    const api = new HttpApi(this, "api", {
+      function: server.function,
+      issuer: auth.issuer,
+      clientId: auth.clientId,
+      authorizerPreconditions: CognitoAuth.preconditions(),
+      apiPreconditions: apiGuards(),
+    });
+    const alarms = new Alarms(this, "alarms", { function: server.function, api: api.api });
+
+    // A warning, not an error: short retention is fine for a sandbox, not for a FedRAMP system.
+    this.addOverride("check.log_retention", {
+      assert: [
+        {
+          condition: expr("var.log_retention_days == 0 || var.log_retention_days >= 365"),
+          error_message: "log_retention_days is below 365: FedRAMP AU-11 (and CKV_AWS_338) expect at least a year of audit logs.",
+        },
+      ],
+    });
+
+    declareOutputs(this, {
+      mcp_endpoint: mcpEndpoint,
+      api_id: `${address(api.api)}.id`,
+      function_name: `${address(server.function)}.function_name`,
+      function_arn: `${address(server.function)}.arn`,
+      ecr_repository_url: repository.repositoryUrl,
+      cognito_issuer: auth.issuer,
+      cognito_token_endpoint: `${CREATE_USER_POOL} ? ${auth.tokenEndpoint} : null`,
+      cognito_client_id: auth.clientId,
+      sessions_table_name: sessions.tableName,
+      alarm_topic_arn: `${address(alarms.topic)}.arn`,
+      kms_key_policy_statements: `jsonencode(${keyPolicyStatements(where, [LAMBDA_LOG_GROUP, API_LOG_GROUP])})`,
+    });
+
+    Aspects.of(this).add(new TagEverything());
+  }
+}
