@@ -104,7 +104,7 @@ export class CognitoAuth extends Construct {
   /** Guards for whatever uses the authorizer: all three external inputs or none, and a consistent pool. */
   static preconditions(): Precondition[] {
     const given = EXTERNAL_POOL_INPUTS.map((i) => `var.${i} != null`).join(" && ");
-    const missing = `join(", ", [for k, v in { ${EXTERNAL_POOL_INPUTS.map((i) => `${i} = var.${i}`).join(", ")} } : k if v == null])`;
+    const missing = `join(", ", compact([${EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null ? "${i}" : ""`).join(", ")}]))`;
     return [
       {
         condition: expr(`(${CREATE_USER_POOL}) || (${given})`),

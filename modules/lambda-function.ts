@@ -122,7 +122,16 @@ export class McpFunction extends Construct {
         loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
         // CreateFunction checks the role's network-interface permissions, so the policy must exist first.
         dependsOn: [policy, this.logGroup],
-        lifecycle: { precondition: props.preconditions },
+        lifecycle: {
+          precondition: props.preconditions,
+          // Lambda takes the VPC from the subnets; this is where var.vpc_id is held to them.
+          postcondition: [
+            {
+              condition: expr("self.vpc_config[0].vpc_id == var.vpc_id"),
+              errorMessage: "subnet_ids belong to VPC ${self.vpc_config[0].vpc_id}, not to vpc_id (${var.vpc_id}): give subnets and security groups of the VPC named by vpc_id.",
+            },
+          ],
+        },
       }),
       "this",
     );

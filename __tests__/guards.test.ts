@@ -1,0 +1,147 @@
+import { describe, expect, inject, it } from "vitest";
+import { INPUTS, InputName, TENANCY_MIN_PROVIDER } from "../modules/index.js";
+import { example, planDiagnostics, Vars } from "./support/terraform.js";
+
+/**
+ * Every validation and guard refuses a wrong value at plan time with its
+ * message. Cases run `terraform plan` on the minimal example with one input changed.
+ */
+interface Case {
+  readonly name: string;
+  readonly vars: Vars;
+  /** Text the errors contain. */
+  readonly expected: string;
+  /** The input validation this case proves, when it is one. */
+  readonly validation?: [InputName, number];
+}
+
+const message = (input: InputName, index = 0): string => {
+  const rules = (INPUTS[input] as { validation?: readonly { message: string }[] }).validation;
+  if (!rules?.[index]) throw new Error(`${input} has no validation #${index}`);
+  return rules[index].message;
+};
+const validation = (input: InputName, vars: Vars, name: string, index = 0): Case => ({
+  name,
+  vars,
+  expected: message(input, index),
+  validation: [input, index],
+});
+
+const otherRegionKey = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const cloudfront = {
+  enable_cloudfront: true,
+  cloudfront_acm_certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+  cloudfront_aliases: ["mcp.example.com"],
+};
+
+const CASES: Case[] = [
+  validation("name", { name: "MCP_Server" }, "fails when name has uppercase letters or underscores"),
+  validation("tags", { tags: { "aws:owner": "me" } }, "fails when a tag key uses the reserved aws: prefix"),
+  validation("region", { region: "useast1" }, "fails when region is not a region name"),
+  validation("kms_key_arn", { kms_key_arn: "alias/mcp" }, "fails when kms_key_arn is an alias"),
+  validation("vpc_id", { vpc_id: "my-vpc" }, "fails when vpc_id is not a VPC id"),
+  validation("subnet_ids", { subnet_ids: [] }, "fails when subnet_ids is empty"),
+  validation(
+    "vpc_security_group_ids",
+    { vpc_security_group_ids: ["sg-01", "sg-02", "sg-03", "sg-04", "sg-05", "sg-06"].map((s) => `${s}23456789abcdef`) },
+    "fails when more than five security groups are given",
+  ),
+  validation("image_tag", { image_tag: "-latest" }, "fails when image_tag is not a Docker tag"),
+  validation("image_uri", { image_uri: "docker.io/library/node:22" }, "fails when image_uri is not in ECR"),
+  validation("lambda_timeout", { lambda_timeout: 60 }, "fails when lambda_timeout exceeds the HTTP API's 30 s"),
+  validation("lambda_memory_size", { lambda_memory_size: 64 }, "fails when lambda_memory_size is below 128 MB"),
+  validation("reserved_concurrent_executions", { reserved_concurrent_executions: 0 }, "fails when reserved_concurrent_executions is 0"),
+  validation("environment_variables", { environment_variables: { MCP_ISSUER: "https://evil.example" } }, "fails when environment_variables sets a module MCP_ setting"),
+  validation("cognito_user_pool_id", { cognito_user_pool_id: "my-pool" }, "fails when cognito_user_pool_id is not a pool id"),
+  validation("cognito_user_pool_endpoint", { cognito_user_pool_endpoint: "https://login.example.com" }, "fails when cognito_user_pool_endpoint is not a Cognito endpoint"),
+  validation("cognito_client_id", { cognito_client_id: "not a client id!" }, "fails when cognito_client_id has invalid characters"),
+  validation("session_ttl_seconds", { session_ttl_seconds: 10 }, "fails when session_ttl_seconds is under 5 minutes"),
+  validation("tenant_claim", { tenant_claim: "tenant id" }, "fails when tenant_claim is not a claim name"),
+  validation("throttling_rate_limit", { throttling_rate_limit: 0 }, "fails when throttling_rate_limit is 0"),
+  validation("throttling_burst_limit", { throttling_burst_limit: 0 }, "fails when throttling_burst_limit is 0"),
+  validation("route_throttle_overrides", { route_throttle_overrides: { "PUT /mcp": { rate_limit: 1, burst_limit: 1 } } }, "fails when a throttle override names no route"),
+  validation(
+    "route_throttle_overrides",
+    { route_throttle_overrides: { "POST /mcp": { rate_limit: 0, burst_limit: 10 } } },
+    "fails when a throttle override has a zero limit",
+    1,
+  ),
+  validation("waf_acl_arn", { waf_acl_arn: "arn:aws:waf::111122223333:webacl/abc" }, "fails when waf_acl_arn is not a WAFv2 ACL"),
+  validation(
+    "cloudfront_acm_certificate_arn",
+    { cloudfront_acm_certificate_arn: "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+    "fails when the CloudFront certificate is not in us-east-1",
+  ),
+  validation("cloudfront_aliases", { cloudfront_aliases: ["Not A Host"] }, "fails when a CloudFront alias is not a host name"),
+  validation("log_retention_days", { log_retention_days: 100 }, "fails when log_retention_days is not a CloudWatch value"),
+  validation("alarm_email_addresses", { alarm_email_addresses: ["on-call"] }, "fails when an alarm address is not an e-mail address"),
+  { name: "fails when neither image_tag nor image_uri is given", vars: { image_tag: null, image_uri: null }, expected: "No image to run: set image_tag" },
+  {
+    name: "fails when the KMS key is in another region",
+    vars: { kms_key_arn: otherRegionKey },
+    expected: "kms_key_arn is a key in region us-west-2, but the module deploys to us-east-1",
+  },
+  {
+    name: "fails when only some external Cognito inputs are given, naming the missing ones",
+    vars: { cognito_user_pool_id: "us-east-1_AbCdEf123" },
+    expected: "missing: cognito_user_pool_endpoint, cognito_client_id. Set the missing ones",
+  },
+  {
+    name: "fails when the external pool endpoint names another pool",
+    vars: {
+      cognito_user_pool_id: "us-east-1_AbCdEf123",
+      cognito_user_pool_endpoint: "cognito-idp.us-east-1.amazonaws.com/us-east-1_Other9999",
+      cognito_client_id: "1example23456789abcdefghij",
+    },
+    expected: "the two inputs name different pools",
+  },
+  { name: "fails when the module's pool domain would contain a reserved word", vars: { name: "aws-mcp" }, expected: "Cognito refuses prefixes containing" },
+  {
+    name: "fails when waf_acl_arn is set without CloudFront (WAFv2 cannot attach to an HTTP API)",
+    vars: { waf_acl_arn: "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/mcp/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+    expected: "WAFv2 web ACLs cannot be associated with an HTTP API",
+  },
+  {
+    name: "fails when CloudFront has no certificate of the caller's (TLS 1.2 cannot be enforced)",
+    vars: { enable_cloudfront: true },
+    expected: "cannot enforce TLS 1.2",
+  },
+  {
+    name: "fails when CloudFront gets a REGIONAL web ACL",
+    vars: { ...cloudfront, waf_acl_arn: "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/mcp/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+    expected: "must be a CLOUDFRONT-scoped web ACL",
+  },
+  {
+    name: "fails when tenant isolation is enabled behind the HTTP API",
+    vars: { enable_tenant_isolation: true },
+    expected: "enable_tenant_isolation = true cannot work behind an HTTP API",
+  },
+];
+
+describe.concurrent("plan-time validations and guards", () => {
+  it.each(CASES)("$name", async ({ vars, expected, validation }) => {
+    const { errors } = await planDiagnostics(example("minimal"), vars, { variablesOnly: validation !== undefined });
+    expect(errors.length, "the plan should fail").toBeGreaterThan(0);
+    expect(errors.join("\n")).toContain(expected);
+  });
+
+  it("fails when tenant isolation is enabled on the 5.x build, naming the provider version it needs", async ({ skip }) => {
+    if (inject("awsProviderMajor") !== 5) skip("the offline mirror holds a 6.x provider; the 5.x message is checked in synth.test.ts");
+    const { errors } = await planDiagnostics(example("minimal"), { enable_tenant_isolation: true });
+    expect(errors.join("\n")).toContain(`needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER}`);
+  });
+
+  it("warns (and still plans) when log retention is below a year", async () => {
+    const { errors, warnings } = await planDiagnostics(example("minimal"), { log_retention_days: 30 });
+    expect(errors).toEqual([]);
+    expect(warnings.join("\n")).toContain("log_retention_days is below 365");
+  });
+
+  it("has a failing case for every input validation", () => {
+    const covered = new Set(CASES.flatMap((c) => (c.validation ? [c.validation.join("#")] : [])));
+    const declared = Object.entries(INPUTS).flatMap(([name, spec]) =>
+      ((spec as { validation?: readonly unknown[] }).validation ?? []).map((_, i) => `${name}#${i}`),
+    );
+    expect(declared.filter((v) => !covered.has(v))).toEqual([]);
+  });
+});

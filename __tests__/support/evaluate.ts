@@ -1,0 +1,48 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { inject } from "vitest";
+import { Vars } from "./terraform.js";
+
+const run = promisify(execFile);
+
+/** The synthesized configuration the tests plan. */
+export function synthesized(): { resource: Record<string, Record<string, Record<string, unknown>>>; [block: string]: any } {
+  return JSON.parse(readFileSync(join(inject("terraformWorkdir"), "cdk.tf.json"), "utf8"));
+}
+
+/**
+ * A reference to a resource or data source attribute: `aws_x.y.attr`,
+ * `aws_x.y[0].attr`, or the `one(aws_x.y[*].attr)` of an optional resource.
+ */
+const REFERENCE =
+  /one\(((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\[\*\]((?:\.[a-z0-9_]+)+)\)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)(?:\[[0-9]+\])?((?:\.[a-z0-9_]+)+)/g;
+
+/**
+ * Evaluates an attribute of the synthesized configuration with Terraform, for
+ * the given variables. Resource attributes are only known after apply, so each
+ * reference to one becomes the placeholder string `<address.attribute>`; what
+ * the expression builds around them (actions, conditions, variables) is
+ * evaluated for real. This is how the tests read IAM documents and
+ * environment maps that the plan shows as "known after apply".
+ */
+export async function evaluate(base: string, overrides: Vars, address: string, path: string[]): Promise<unknown> {
+  const [type, name] = address.split(".");
+  let value: unknown = synthesized().resource[type]?.[name];
+  for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (typeof value !== "string") throw new Error(`${address}.${path.join(".")} is not an expression in the configuration`);
+  const hcl = value.replace(/^\$\{([\s\S]*)\}$/, "$1").replace(REFERENCE, (_m, optional, optionalAttr, resource, attr) =>
+    JSON.stringify(`<${optional ?? resource}${optionalAttr ?? attr}>`),
+  );
+  // A configuration of the variables and one output with the expression; no provider is needed to plan it.
+  const cwd = mkdtempSync(join(inject("variablesWorkdir"), "evaluate-"));
+  writeFileSync(join(cwd, "evaluate.tf.json"), JSON.stringify({ variable: synthesized().variable, output: { value: { value: `\${${hcl}}` } } }));
+  writeFileSync(join(cwd, "overrides.tfvars.json"), JSON.stringify(overrides));
+  const fail = (error: { stdout?: string; stderr?: string; message: string }) => {
+    throw new Error(`evaluating ${address}.${path.join(".")} failed: ${error.stderr || error.stdout || error.message}`);
+  };
+  await run("terraform", ["plan", "-input=false", "-lock=false", "-no-color", `-var-file=${base}`, "-var-file=overrides.tfvars.json", "-out=plan"], { cwd }).catch(fail);
+  const { stdout } = await run("terraform", ["show", "-json", "plan"], { cwd, maxBuffer: 16 << 20 }).catch(fail);
+  return (JSON.parse(stdout) as { planned_values: { outputs: { value: { value: unknown } } } }).planned_values.outputs.value.value;
+}

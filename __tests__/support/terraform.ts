@@ -1,0 +1,152 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { inject } from "vitest";
+import { ROOT } from "./terraform-workdir.js";
+
+const run = promisify(execFile);
+
+/** Values for Terraform variables, as in a `.tfvars.json` file. */
+export type Vars = Record<string, unknown>;
+
+/** The part of `terraform show -json` the tests read. */
+export interface PlanJson {
+  planned_values: { root_module: { resources: PlannedResource[] } };
+  resource_changes: { address: string; type: string; change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> } }[];
+  output_changes: Record<string, { after: unknown; after_unknown: boolean }>;
+  configuration: { root_module: { resources: ConfiguredResource[] } };
+  checks?: { address: { kind: string; name?: string }; status: string; instances?: { problems?: { message: string }[] }[] }[];
+}
+export interface PlannedResource {
+  address: string;
+  type: string;
+  name: string;
+  index?: string | number;
+  /** Absent when nothing of the resource is known before apply. */
+  values: Record<string, any>;
+}
+export interface ConfiguredResource {
+  address: string;
+  type: string;
+  name: string;
+  expressions: Record<string, any>;
+}
+
+/** Diagnostics of a plan that failed (or warned). */
+export interface Diagnostics {
+  errors: string[];
+  warnings: string[];
+}
+
+function workdir(): string {
+  return inject("terraformWorkdir");
+}
+
+/** The example var file `examples/<name>.tfvars`. */
+export function example(name: string): string {
+  return join(ROOT, "examples", `${name}.tfvars`);
+}
+
+function varFileArgs(base: string, overrides: Vars, dir: string): string[] {
+  const args = [`-var-file=${base}`];
+  if (Object.keys(overrides).length > 0) {
+    const file = join(dir, `${hash({ base, overrides })}.tfvars.json`);
+    writeFileSync(file, JSON.stringify(overrides));
+    args.push(`-var-file=${file}`);
+  }
+  return args;
+}
+
+function hash(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+}
+
+/**
+ * Plans the synthesized stack offline with the var file `base` and
+ * `overrides` on top, and returns `terraform show -json` of the plan. Plans
+ * are cached on disk for the whole run: several test files read the same ones.
+ */
+export async function plan(base: string, overrides: Vars = {}): Promise<PlanJson> {
+  const dir = join(workdir(), "plans");
+  mkdirSync(dir, { recursive: true });
+  const key = hash({ base, overrides });
+  const cached = join(dir, `${key}.json`);
+  if (!existsSync(cached)) {
+    const planFile = join(dir, `${key}.tfplan`);
+    try {
+      await run("terraform", ["plan", "-input=false", "-lock=false", "-no-color", ...varFileArgs(base, overrides, dir), `-out=${planFile}`], {
+        cwd: workdir(),
+        maxBuffer: 64 << 20,
+      });
+    } catch (error) {
+      const diagnostics = await planDiagnostics(base, overrides);
+      throw new Error(`terraform plan failed: ${diagnostics.errors.join("\n") || (error as Error).message}`);
+    }
+    const { stdout } = await run("terraform", ["show", "-json", planFile], { cwd: workdir(), maxBuffer: 64 << 20 });
+    writeFileSync(`${cached}.tmp-${process.pid}`, stdout);
+    renameSync(`${cached}.tmp-${process.pid}`, cached);
+  }
+  return JSON.parse(readFileSync(cached, "utf8")) as PlanJson;
+}
+
+/**
+ * Runs the plan and returns its error and warning diagnostics, each as
+ * "summary: detail" on one line. `variablesOnly` plans just the variable
+ * blocks: enough for input validations, and without a provider to start.
+ */
+export async function planDiagnostics(base: string, overrides: Vars = {}, options: { variablesOnly?: boolean } = {}): Promise<Diagnostics> {
+  const cwd = options.variablesOnly ? inject("variablesWorkdir") : workdir();
+  const dir = join(cwd, "plans");
+  mkdirSync(dir, { recursive: true });
+  const args = ["plan", "-input=false", "-lock=false", "-json", ...varFileArgs(base, overrides, dir)];
+  const stdout = await run("terraform", args, { cwd, maxBuffer: 64 << 20 }).then(
+    (r) => r.stdout,
+    (error: { stdout?: string }) => error.stdout ?? "",
+  );
+  const result: Diagnostics = { errors: [], warnings: [] };
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const message = JSON.parse(line) as { type: string; diagnostic?: { severity: string; summary: string; detail: string } };
+    if (message.type !== "diagnostic" || !message.diagnostic) continue;
+    const text = `${message.diagnostic.summary}: ${message.diagnostic.detail}`.replace(/\s+/g, " ");
+    (message.diagnostic.severity === "error" ? result.errors : result.warnings).push(text);
+  }
+  return result;
+}
+
+/** Every planned resource instance of `type`. */
+export function resourcesOf(p: PlanJson, type: string): PlannedResource[] {
+  return p.planned_values.root_module.resources.filter((r) => r.type === type);
+}
+
+/** The planned resource at `address`; fails the test when it is not planned. */
+export function resourceAt(p: PlanJson, address: string): PlannedResource {
+  const found = p.planned_values.root_module.resources.find((r) => r.address === address);
+  if (!found) throw new Error(`${address} is not in the plan; planned: ${addresses(p).join(", ")}`);
+  return found;
+}
+
+/** The addresses of every planned resource instance. */
+export function addresses(p: PlanJson): string[] {
+  return p.planned_values.root_module.resources.map((r) => r.address).sort();
+}
+
+/** The configuration of the resource block at `address` (no instance key), for values the plan does not know yet. */
+export function configurationOf(p: PlanJson, address: string): ConfiguredResource {
+  const found = p.configuration.root_module.resources.find((r) => r.address === address);
+  if (!found) throw new Error(`${address} is not in the configuration`);
+  return found;
+}
+
+/** A planned output value (undefined when it is known only after apply). */
+export function outputOf(p: PlanJson, name: string): unknown {
+  return p.output_changes[name]?.after;
+}
+
+/** The names of every example var file under `examples/`. */
+export const EXAMPLES: string[] = readdirSync(join(ROOT, "examples"))
+  .filter((f) => f.endsWith(".tfvars"))
+  .map((f) => f.replace(/\.tfvars$/, ""))
+  .sort();

@@ -1,0 +1,276 @@
+import { describe, expect, it } from "vitest";
+import { evaluate, synthesized } from "./support/evaluate.js";
+import { configurationOf, example, outputOf, plan, resourceAt, resourcesOf } from "./support/terraform.js";
+
+const environment = (base: string, overrides = {}) =>
+  evaluate(example(base), overrides, "aws_lambda_function.this", ["environment", "variables"]) as Promise<Record<string, string>>;
+
+describe.concurrent("resource properties for every switch", () => {
+  it("always: the function runs the image in the VPC with tracing, the key, reserved concurrency and JSON logs", async () => {
+    const p = await plan(example("sessions"));
+    const fn = resourceAt(p, "aws_lambda_function.this").values;
+    expect(fn).toMatchObject({
+      function_name: "mcp-server",
+      package_type: "Image",
+      timeout: 29,
+      memory_size: 1024,
+      reserved_concurrent_executions: 100,
+      kms_key_arn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      tracing_config: [{ mode: "Active" }],
+      logging_config: [{ log_format: "JSON", log_group: "/aws/lambda/mcp-server" }],
+    });
+    expect(fn.vpc_config[0].subnet_ids).toHaveLength(3);
+    expect(fn.vpc_config[0].security_group_ids).toEqual(["sg-0a1b2c3d4e5f60718", "sg-0f1e2d3c4b5a69788"]);
+    expect(resourceAt(p, "aws_iam_role.lambda").values.name).toBe("mcp-server-lambda");
+  });
+
+  it("always: the integration waits one second longer than the function, and the alarms follow both timeouts", async () => {
+    const p = await plan(example("minimal"), { lambda_timeout: 10 });
+    expect(resourceAt(p, "aws_apigatewayv2_integration.this").values).toMatchObject({
+      integration_type: "AWS_PROXY",
+      payload_format_version: "2.0",
+      timeout_milliseconds: 11000,
+    });
+    expect(resourceAt(p, "aws_cloudwatch_metric_alarm.lambda_duration").values).toMatchObject({ extended_statistic: "p99", threshold: 8000 });
+    expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_latency").values).toMatchObject({ extended_statistic: "p99", threshold: 9900 });
+    const capped = await plan(example("minimal"), { lambda_timeout: 30 });
+    expect(resourceAt(capped, "aws_apigatewayv2_integration.this").values.timeout_milliseconds).toBe(30000);
+  });
+
+  it("always: the five alarms of the architecture notify the topic when firing and when recovering", async () => {
+    const p = await plan(example("minimal"));
+    const alarms = Object.fromEntries(resourcesOf(p, "aws_cloudwatch_metric_alarm").map((a) => [a.name, a.values]));
+    expect(Object.keys(alarms).sort()).toEqual(["api_5xx", "api_latency", "lambda_duration", "lambda_errors", "lambda_throttles"]);
+    const sum = { statistic: "Sum", period: 300, evaluation_periods: 1, comparison_operator: "GreaterThanThreshold" };
+    expect(alarms.lambda_errors).toMatchObject({ ...sum, namespace: "AWS/Lambda", metric_name: "Errors", threshold: 5 });
+    expect(alarms.lambda_throttles).toMatchObject({ ...sum, namespace: "AWS/Lambda", metric_name: "Throttles", threshold: 5 });
+    expect(alarms.api_5xx).toMatchObject({ ...sum, namespace: "AWS/ApiGateway", metric_name: "5xx", threshold: 10 });
+    expect(alarms.lambda_duration).toMatchObject({ metric_name: "Duration", threshold: 23200 });
+    expect(alarms.api_latency).toMatchObject({ metric_name: "Latency", threshold: 27000 });
+    // The API id is known only after apply, so the dimensions are read from the configuration.
+    const configured = synthesized().resource.aws_cloudwatch_metric_alarm;
+    expect(configured.api_5xx.dimensions).toEqual({ ApiId: "${aws_apigatewayv2_api.this.id}", Stage: "$default" });
+    expect(configured.lambda_errors.dimensions).toEqual({ FunctionName: "${aws_lambda_function.this.function_name}" });
+    for (const name of Object.keys(alarms)) {
+      const actions = configurationOf(p, `aws_cloudwatch_metric_alarm.${name}`).expressions;
+      expect(actions.alarm_actions.references).toContain("aws_sns_topic.alarms.arn");
+      expect(actions.ok_actions.references).toContain("aws_sns_topic.alarms.arn");
+    }
+    expect(resourceAt(p, 'aws_sns_topic_subscription.email["oncall@example.com"]').values).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    expect(resourcesOf(await plan(example("external-pool")), "aws_sns_topic_subscription")).toEqual([]);
+  });
+
+  it("always: MCP routes need the JWT and scope mcp/invoke; discovery routes are open", async () => {
+    const p = await plan(example("minimal"));
+    for (const route of ["POST /mcp", "GET /mcp", "DELETE /mcp"]) {
+      expect(resourceAt(p, `aws_apigatewayv2_route.mcp["${route}"]`).values).toMatchObject({
+        route_key: route,
+        authorization_type: "JWT",
+        authorization_scopes: ["mcp/invoke"],
+      });
+    }
+    for (const route of ["GET /.well-known/oauth-protected-resource", "GET /.well-known/oauth-protected-resource/mcp"]) {
+      expect(resourceAt(p, `aws_apigatewayv2_route.discovery["${route}"]`).values).toMatchObject({ route_key: route, authorization_type: "NONE" });
+    }
+    expect(resourceAt(p, "aws_apigatewayv2_stage.this").values).toMatchObject({ name: "$default", auto_deploy: true });
+    expect(resourceAt(p, "aws_lambda_permission.api").values).toMatchObject({ principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction" });
+  });
+
+  it("always: access logs are JSON with who, what, when and outcome, including the tenant claim", async () => {
+    const p = await plan(example("minimal"), { tenant_claim: "custom:tenant_id" });
+    const format = JSON.parse(resourceAt(p, "aws_apigatewayv2_stage.this").values.access_log_settings[0].format);
+    expect(format).toMatchObject({
+      requestId: "$context.requestId",
+      sourceIp: "$context.identity.sourceIp",
+      clientId: "$context.authorizer.claims.client_id",
+      tenant: "$context.authorizer.claims.custom:tenant_id",
+      routeKey: "$context.routeKey",
+      status: "$context.status",
+      latencyMs: "$context.responseLatency",
+      integrationError: "$context.integrationErrorMessage",
+    });
+  });
+
+  it("throttling: stage defaults and per-route overrides, both limits always set", async () => {
+    const stage = resourceAt(await plan(example("sessions")), "aws_apigatewayv2_stage.this").values;
+    expect(stage.default_route_settings).toMatchObject([{ throttling_rate_limit: 50, throttling_burst_limit: 100 }]);
+    expect(stage.route_settings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ route_key: "POST /mcp", throttling_rate_limit: 40, throttling_burst_limit: 80 }),
+        expect.objectContaining({ route_key: "DELETE /mcp", throttling_rate_limit: 5, throttling_burst_limit: 10 }),
+      ]),
+    );
+    expect(resourceAt(await plan(example("minimal")), "aws_apigatewayv2_stage.this").values.route_settings).toEqual([]);
+  });
+
+  it("enable_sessions on: the tenant-keyed table, its grant and the table setting", async () => {
+    const p = await plan(example("sessions"));
+    expect(resourceAt(p, "aws_dynamodb_table.sessions[0]").values).toMatchObject({
+      name: "mcp-server-sessions",
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "tenant_id",
+      range_key: "session_id",
+      deletion_protection_enabled: true,
+      point_in_time_recovery: [{ enabled: true }],
+      server_side_encryption: [{ enabled: true, kms_key_arn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }],
+      ttl: [{ attribute_name: "expires_at", enabled: true }],
+      global_secondary_index: [expect.objectContaining({ name: "session-id-index", hash_key: "session_id", projection_type: "KEYS_ONLY" })],
+    });
+    const grant = JSON.parse((await evaluate(example("sessions"), {}, "aws_iam_role_policy.sessions", ["policy"])) as string);
+    expect(grant.Statement).toEqual([
+      {
+        Sid: "ReadWriteSessions",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+        Resource: ["<aws_dynamodb_table.sessions.arn>", "<aws_dynamodb_table.sessions.arn>/index/*"],
+      },
+    ]);
+    expect((await environment("sessions")).MCP_SESSIONS_TABLE).toBe("<aws_dynamodb_table.sessions.name>");
+    expect(outputOf(p, "sessions_table_name")).toBe("mcp-server-sessions");
+  });
+
+  it("enable_sessions off: no table, no grant, no table setting (the server is stateless)", async () => {
+    const p = await plan(example("minimal"));
+    expect(resourcesOf(p, "aws_dynamodb_table")).toEqual([]);
+    expect(resourcesOf(p, "aws_iam_role_policy").map((r) => r.address)).toEqual(["aws_iam_role_policy.lambda"]);
+    expect(await environment("minimal")).not.toHaveProperty("MCP_SESSIONS_TABLE");
+    expect(outputOf(p, "sessions_table_name")).toBeNull();
+  });
+
+  it("the server's settings come from the inputs and extra variables are merged in", async () => {
+    expect(await environment("sessions")).toEqual({
+      LOG_LEVEL: "info",
+      MCP_ISSUER: "https://<aws_cognito_user_pool.this.endpoint>",
+      MCP_RESOURCE_URL: "<aws_apigatewayv2_api.this.api_endpoint>/mcp",
+      MCP_SCOPES: "mcp/invoke",
+      MCP_SESSIONS_TABLE: "<aws_dynamodb_table.sessions.name>",
+      MCP_SESSION_TTL_SECONDS: "3600",
+      MCP_TENANT_CLAIM: "client_id",
+    });
+  });
+
+  it("internal pool: pool with deletion protection and no self sign-up, resource server, client_credentials-only client", async () => {
+    const p = await plan(example("minimal"));
+    expect(resourceAt(p, "aws_cognito_user_pool.this[0]").values).toMatchObject({
+      name: "mcp-server",
+      deletion_protection: "ACTIVE",
+      admin_create_user_config: [expect.objectContaining({ allow_admin_create_user_only: true })],
+    });
+    expect(resourceAt(p, "aws_cognito_resource_server.this[0]").values).toMatchObject({ identifier: "mcp", scope: [expect.objectContaining({ scope_name: "invoke" })] });
+    expect(resourceAt(p, "aws_cognito_user_pool_client.this[0]").values).toMatchObject({
+      generate_secret: true,
+      allowed_oauth_flows: ["client_credentials"],
+      allowed_oauth_flows_user_pool_client: true,
+      allowed_oauth_scopes: ["mcp/invoke"],
+    });
+    const authorizer = configurationOf(p, "aws_apigatewayv2_authorizer.this").expressions.jwt_configuration[0];
+    expect(authorizer.issuer.references).toContain("aws_cognito_user_pool.this[0].endpoint");
+    expect(authorizer.audience.references).toContain("aws_cognito_user_pool_client.this");
+    expect(p.output_changes.cognito_token_endpoint.after_unknown).toBe(true);
+  });
+
+  it("external pool: nothing Cognito is created; the authorizer trusts the given pool and client", async () => {
+    const p = await plan(example("external-pool"));
+    expect(p.planned_values.root_module.resources.filter((r) => r.type.startsWith("aws_cognito"))).toEqual([]);
+    expect(resourceAt(p, "aws_apigatewayv2_authorizer.this").values).toMatchObject({
+      authorizer_type: "JWT",
+      identity_sources: ["$request.header.Authorization"],
+      jwt_configuration: [{ issuer: "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbCdEf123", audience: ["1example23456789abcdefghij"] }],
+    });
+    expect(outputOf(p, "cognito_issuer")).toBe("https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbCdEf123");
+    expect(outputOf(p, "cognito_client_id")).toBe("1example23456789abcdefghij");
+    expect(outputOf(p, "cognito_token_endpoint")).toBeNull();
+  });
+
+  it("image_tag: the module's repository (immutable, scanned, customer key, lifecycle) serves the image", async () => {
+    const p = await plan(example("minimal"));
+    expect(resourceAt(p, "aws_ecr_repository.this[0]").values).toMatchObject({
+      name: "mcp-server",
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: [{ scan_on_push: true }],
+      encryption_configuration: [{ encryption_type: "KMS", kms_key: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }],
+    });
+    expect(JSON.parse(resourceAt(p, "aws_ecr_lifecycle_policy.this[0]").values.policy).rules[0].selection).toMatchObject({ countType: "imageCountMoreThan" });
+    expect(configurationOf(p, "aws_lambda_function.this").expressions.image_uri.references).toContain("aws_ecr_repository.this");
+  });
+
+  it("image_uri: no repository is created and the function runs the given image", async () => {
+    const p = await plan(example("external-pool"));
+    expect(resourcesOf(p, "aws_ecr_repository")).toEqual([]);
+    expect(resourceAt(p, "aws_lambda_function.this").values.image_uri).toBe("444455556666.dkr.ecr.us-gov-west-1.amazonaws.com/platform/mcp-server:2.3.1");
+    expect(outputOf(p, "ecr_repository_url")).toBeNull();
+    const both = await plan(example("minimal"), { image_uri: "111122223333.dkr.ecr.us-east-1.amazonaws.com/mcp@sha256:" + "a".repeat(64) });
+    expect(resourceAt(both, "aws_lambda_function.this").values.image_uri).toContain("@sha256:");
+  });
+
+  it("enable_cloudfront on: HTTPS-only distribution, TLS 1.2 on the caller's certificate, no caching, all viewer headers, the WAF", async () => {
+    const p = await plan(example("cloudfront-waf"));
+    const d = resourceAt(p, "aws_cloudfront_distribution.this[0]").values;
+    expect(d).toMatchObject({
+      aliases: ["mcp.example.com"],
+      web_acl_id: "arn:aws:wafv2:us-east-1:111122223333:global/webacl/mcp-edge/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+      viewer_certificate: [
+        expect.objectContaining({
+          acm_certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+          minimum_protocol_version: "TLSv1.2_2021",
+          ssl_support_method: "sni-only",
+        }),
+      ],
+    });
+    const behavior = d.default_cache_behavior[0];
+    expect(behavior).toMatchObject({
+      viewer_protocol_policy: "https-only",
+      cache_policy_id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+      origin_request_policy_id: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+    });
+    expect([...behavior.allowed_methods].sort()).toEqual(["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
+    expect(d.origin[0].custom_origin_config[0]).toMatchObject({ origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] });
+    expect(d.origin[0].custom_header[0].name).toBe("X-Origin-Verify");
+    expect(outputOf(p, "mcp_endpoint")).toBe("https://mcp.example.com/mcp");
+    const env = await environment("cloudfront-waf");
+    expect(env).toMatchObject({ MCP_RESOURCE_URL: "https://mcp.example.com/mcp", MCP_ORIGIN_VERIFY_SECRET: "<terraform_data.origin_verify.output.secret>" });
+  });
+
+  it("enable_cloudfront off: no distribution, and clients use the API's own URL", async () => {
+    const p = await plan(example("minimal"));
+    expect(resourcesOf(p, "aws_cloudfront_distribution")).toEqual([]);
+    expect(p.output_changes.mcp_endpoint.after_unknown).toBe(true);
+    expect(await environment("minimal")).not.toHaveProperty("MCP_ORIGIN_VERIFY_SECRET");
+  });
+
+  it("tags: every taggable resource carries var.tags", async () => {
+    const p = await plan(example("external-pool"));
+    const taggable = p.planned_values.root_module.resources.filter((r) => r.values && "tags" in r.values);
+    expect(taggable.length).toBeGreaterThan(10);
+    for (const r of taggable) expect(r.values.tags, r.address).toEqual({ Environment: "prod", System: "mcp" });
+  });
+
+  it("name: prefixes every resource name", async () => {
+    const p = await plan(example("external-pool"));
+    expect(resourceAt(p, "aws_lambda_function.this").values.function_name).toBe("mcp-tools");
+    expect(resourceAt(p, "aws_cloudwatch_log_group.api").values.name).toBe("/aws/apigateway/mcp-tools");
+    expect(resourceAt(p, "aws_sns_topic.alarms").values.name).toBe("mcp-tools-alarms");
+    expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_5xx").values.alarm_name).toBe("mcp-tools-api-5xx");
+  });
+
+  it("log_retention_days: applies to both log groups", async () => {
+    const p = await plan(example("minimal"), { log_retention_days: 731 });
+    for (const g of resourcesOf(p, "aws_cloudwatch_log_group")) expect(g.values.retention_in_days).toBe(731);
+  });
+
+  it("kms_key_policy_statements: known at plan time, for the log groups of this deployment", async () => {
+    const statements = JSON.parse(outputOf(await plan(example("external-pool")), "kms_key_policy_statements") as string);
+    expect(statements[0]).toMatchObject({
+      Principal: { Service: "logs.us-gov-west-1.amazonaws.com" },
+      Condition: {
+        ArnLike: {
+          "kms:EncryptionContext:aws:logs:arn": [
+            "arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:/aws/lambda/mcp-tools",
+            "arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:/aws/apigateway/mcp-tools",
+          ],
+        },
+      },
+    });
+    expect(statements[1]).toMatchObject({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"] });
+  });
+});
