@@ -398,3 +398,19 @@ export function declareInputs(scope: Construct): Record<InputName, TerraformVari
   });
   return Object.fromEntries(entries) as Record<InputName, TerraformVariable>;
 }
+
+/** Markdown cell text: pipes escaped, line breaks removed. */
+export function markdownCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+}
+
+/** The README's inputs table, generated from {@link INPUTS}. */
+export function inputsMarkdown(): string {
+  const rows = Object.entries(INPUTS).map(([name, raw]) => {
+    const spec: InputSpec = raw;
+    const required = !("default" in spec);
+    const defaultCell = required ? "" : `\`${JSON.stringify(spec.default)}\``;
+    return `| \`${name}\` | ${markdownCell(spec.description)} | \`${markdownCell(spec.type)}\` | ${defaultCell} | ${required ? "yes" : "no"} |`;
+  });
+  return ["| Name | Description | Type | Default | Required |", "|------|-------------|------|---------|:--------:|", ...rows].join("\n");
+}

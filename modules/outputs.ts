@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { expr } from "./expressions.js";
+import { markdownCell } from "./inputs.js";
 
 /** Every output of the module and what it is for; the README's outputs table is generated from this. */
 export const OUTPUTS = {
@@ -27,4 +28,10 @@ export function declareOutputs(scope: Construct, values: Record<OutputName, stri
     // Construct ids are scoped apart from the variables: an output may share its input's name.
     new TerraformOutput(scope, `output-${name}`, { value: expr(values[name]), description }).overrideLogicalId(name);
   }
+}
+
+/** The README's outputs table, generated from {@link OUTPUTS}. */
+export function outputsMarkdown(): string {
+  const rows = Object.entries(OUTPUTS).map(([name, description]) => `| \`${name}\` | ${markdownCell(description)} |`);
+  return ["| Name | Description |", "|------|-------------|", ...rows].join("\n");
 }

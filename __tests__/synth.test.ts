@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { App, Testing } from "cdktf";
+import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, TENANCY_MIN_PROVIDER } from "../modules/index.js";
+import type { AwsProviderMajor } from "../modules/index.js";
+import { renderReadme } from "../.ci/docs.js";
+import { ROOT } from "./support/terraform-workdir.js";
+
+/** The synthesized configuration of a fresh app and stack. */
+function synth(major: AwsProviderMajor): any {
+  const app = Testing.app();
+  return JSON.parse(Testing.synth(new McpServerStack(app, "mcp-server", { awsProviderMajor: major })));
+}
+
+describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => {
+  const config = synth(major);
+
+  it("pins the provider range of that major and a Terraform that knows check blocks", () => {
+    expect(config.terraform.required_providers.aws).toEqual({
+      source: "hashicorp/aws",
+      version: major === 6 ? ">= 6.23.0, < 7.0.0" : ">= 5.100.0, < 6.0.0",
+    });
+    expect(config.terraform.required_version).toBe(">= 1.5.0");
+  });
+
+  it("keeps state at the project root by a relative path (portable clones)", () => {
+    expect(config.terraform.backend).toEqual({ local: { path: "../../../terraform.mcp-server.tfstate" } });
+  });
+
+  it("reads the region attribute that provider major has", () => {
+    const env = JSON.stringify(config.resource.aws_lambda_function.this.lifecycle);
+    expect(env).toContain(major === 6 ? "data.aws_region.current.region" : "data.aws_region.current.name");
+  });
+
+  it("never configures tenancy_config behind the HTTP API", () => {
+    expect(JSON.stringify(config.resource.aws_lambda_function)).not.toContain("tenancy_config");
+  });
+
+  it(`refuses tenant isolation${major === 5 ? ", naming the provider version it needs" : " for the HTTP front only"}`, () => {
+    const messages = config.resource.aws_lambda_function.this.lifecycle.precondition.map((p: { error_message: string }) => p.error_message).join("\n");
+    expect(messages).toContain("cannot work behind an HTTP API");
+    if (major === 5) expect(messages).toContain(`needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER}`);
+    else expect(messages).not.toContain("needs hashicorp/aws");
+  });
+
+  it("declares exactly the documented inputs, each with type, description and validation where a value can be wrong", () => {
+    expect(Object.keys(config.variable).sort()).toEqual(Object.keys(INPUTS).sort());
+    for (const [name, variable] of Object.entries<any>(config.variable)) {
+      expect(variable.type, name).toBe(INPUTS[name as keyof typeof INPUTS].type);
+      expect(variable.description.length, name).toBeGreaterThan(20);
+      const switchOrFree = variable.type === "bool";
+      if (!switchOrFree) expect(variable.validation?.length, `${name} has no validation`).toBeGreaterThan(0);
+    }
+  });
+
+  it("declares exactly the documented outputs, each described", () => {
+    expect(Object.keys(config.output).sort()).toEqual(Object.keys(OUTPUTS).sort());
+    for (const [name, output] of Object.entries<any>(config.output)) expect(output.description, name).toBe(OUTPUTS[name as keyof typeof OUTPUTS]);
+  });
+
+  it("gives every resource a readable address, no generated suffix", () => {
+    for (const [type, resources] of Object.entries<object>(config.resource))
+      for (const name of Object.keys(resources)) expect(`${type}.${name}`).toMatch(/^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency)$/);
+  });
+});
+
+describe("inputs", () => {
+  it("has the defaults the module documents", () => {
+    const defaults = Object.fromEntries(Object.entries(INPUTS).map(([k, v]) => [k, (v as { default?: unknown }).default]));
+    expect(defaults).toMatchObject({
+      name: "mcp-server",
+      tags: {},
+      region: null,
+      image_uri: null,
+      lambda_timeout: 29,
+      lambda_memory_size: 1024,
+      reserved_concurrent_executions: 100,
+      environment_variables: {},
+      cognito_user_pool_id: null,
+      cognito_user_pool_endpoint: null,
+      cognito_client_id: null,
+      enable_sessions: false,
+      session_ttl_seconds: 86400,
+      enable_tenant_isolation: false,
+      tenant_claim: "client_id",
+      route_throttle_overrides: {},
+      waf_acl_arn: null,
+      enable_cloudfront: false,
+      log_retention_days: 365,
+      alarm_email_addresses: [],
+    });
+    for (const required of ["kms_key_arn", "vpc_id", "subnet_ids", "vpc_security_group_ids"]) expect(INPUTS[required as keyof typeof INPUTS], required).not.toHaveProperty("default");
+  });
+});
+
+describe("MCP_AWS_PROVIDER_MAJOR", () => {
+  it("defaults to 6 and accepts 5", () => {
+    expect(awsProviderMajor({})).toBe(6);
+    expect(awsProviderMajor({ MCP_AWS_PROVIDER_MAJOR: "5" })).toBe(5);
+  });
+
+  it("fails when it names another major, saying what it accepts", () => {
+    expect(() => awsProviderMajor({ MCP_AWS_PROVIDER_MAJOR: "4" })).toThrow('MCP_AWS_PROVIDER_MAJOR must be 5 or 6 (the hashicorp/aws major to synthesize for), got "4"');
+  });
+
+  it("is what the stack uses when no prop is given", () => {
+    const before = process.env.MCP_AWS_PROVIDER_MAJOR;
+    process.env.MCP_AWS_PROVIDER_MAJOR = "5";
+    try {
+      const config = JSON.parse(Testing.synth(new McpServerStack(new App(), "mcp-server")));
+      expect(config.terraform.required_providers.aws.version).toBe(">= 5.100.0, < 6.0.0");
+    } finally {
+      if (before === undefined) delete process.env.MCP_AWS_PROVIDER_MAJOR;
+      else process.env.MCP_AWS_PROVIDER_MAJOR = before;
+    }
+  });
+});
+
+describe("README", () => {
+  it("documents every input and output from their declarations (run npm run docs when this fails)", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    expect(renderReadme(readme)).toBe(readme);
+    for (const name of [...Object.keys(INPUTS), ...Object.keys(OUTPUTS)]) expect(readme).toContain(`| \`${name}\` |`);
+  });
+});
