@@ -231,6 +231,11 @@ describe.concurrent("resource properties for every switch", () => {
     expect(env).toMatchObject({ MCP_RESOURCE_URL: "https://mcp.example.com/mcp", MCP_ORIGIN_VERIFY_SECRET: "<terraform_data.origin_verify.output.secret>" });
   });
 
+  it("waf_acl_arn null with CloudFront: the distribution has no web ACL", async () => {
+    const p = await plan(example("cloudfront-waf"), { waf_acl_arn: null });
+    expect(resourceAt(p, "aws_cloudfront_distribution.this[0]").values.web_acl_id).toBeNull();
+  });
+
   it("enable_cloudfront off: no distribution, and clients use the API's own URL", async () => {
     const p = await plan(example("minimal"));
     expect(resourcesOf(p, "aws_cloudfront_distribution")).toEqual([]);

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformIterator } from "cdktf";
+import { Precondition, TerraformIterator, Token } from "cdktf";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
@@ -137,7 +137,7 @@ export class HttpApi extends Construct {
       "discovery",
     );
 
-    const overrides = TerraformIterator.fromMap(expr("var.route_throttle_overrides") as unknown as Record<string, unknown>);
+    const overrides = TerraformIterator.fromMap(Token.asAnyMap(expr("var.route_throttle_overrides")));
     this.stage = withAddress(
       new Apigatewayv2Stage(this, "stage", {
         apiId: this.api.id,

@@ -25,6 +25,9 @@ export class EdgeDistribution extends Construct {
   readonly originVerifySecret: string;
   readonly distribution: CloudfrontDistribution;
 
+  /** HCL: the public MCP URL on the first alias. */
+  static readonly mcpUrl = '"https://${var.cloudfront_aliases[0]}/mcp"';
+
   constructor(scope: Construct, id: string, props: { readonly apiEndpoint: string }) {
     super(scope, id);
     const enabled = countWhen(CLOUDFRONT_ENABLED);
@@ -74,9 +77,6 @@ export class EdgeDistribution extends Construct {
       "this",
     );
   }
-
-  /** HCL: the public MCP URL on the first alias. */
-  static readonly mcpUrl = '"https://${var.cloudfront_aliases[0]}/mcp"';
 
   private static preconditions(): Precondition[] {
     return [

@@ -26,7 +26,7 @@ export function providerMirror(): { pluginDir: string; major: AwsProviderMajor }
  * configuration of the variable blocks alone checks input validations without
  * starting the provider.
  */
-export async function prepareTerraformWorkdir(): Promise<{ workdir: string; variablesWorkdir: string; major: AwsProviderMajor }> {
+export async function prepareTerraformWorkdir(): Promise<{ outdir: string; workdir: string; variablesWorkdir: string; major: AwsProviderMajor }> {
   const { pluginDir, major } = providerMirror();
   const outdir = mkdtempSync(join(tmpdir(), "mcp-server-synth-"));
   const app = new App({ outdir });
@@ -39,5 +39,5 @@ export async function prepareTerraformWorkdir(): Promise<{ workdir: string; vari
   mkdirSync(variablesWorkdir);
   const synthesized = JSON.parse(readFileSync(join(workdir, "cdk.tf.json"), "utf8")) as { variable: unknown };
   writeFileSync(join(variablesWorkdir, "variables.tf.json"), JSON.stringify({ variable: synthesized.variable }));
-  return { workdir, variablesWorkdir, major };
+  return { outdir, workdir, variablesWorkdir, major };
 }
