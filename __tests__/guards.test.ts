@@ -56,7 +56,7 @@ const CASES: Case[] = [
   validation("cognito_user_pool_endpoint", { cognito_user_pool_endpoint: "https://login.example.com" }, "fails when cognito_user_pool_endpoint is not a Cognito endpoint"),
   validation("cognito_client_id", { cognito_client_id: "not a client id!" }, "fails when cognito_client_id has invalid characters"),
   validation("session_ttl_seconds", { session_ttl_seconds: 10 }, "fails when session_ttl_seconds is under 5 minutes"),
-  validation("tenant_claim", { tenant_claim: "tenant id" }, "fails when tenant_claim is not a claim name"),
+  validation("tenant_claim", { tenant_claim: "custom:tenant_id" }, "fails when tenant_claim has characters API Gateway expressions cannot hold"),
   validation("throttling_rate_limit", { throttling_rate_limit: 0 }, "fails when throttling_rate_limit is 0"),
   validation("throttling_burst_limit", { throttling_burst_limit: 0 }, "fails when throttling_burst_limit is 0"),
   validation("route_throttle_overrides", { route_throttle_overrides: { "PUT /mcp": { rate_limit: 1, burst_limit: 1 } } }, "fails when a throttle override names no route"),

@@ -77,13 +77,13 @@ describe.concurrent("resource properties for every switch", () => {
   });
 
   it("always: access logs are JSON with who, what, when and outcome, including the tenant claim", async () => {
-    const p = await plan(example("minimal"), { tenant_claim: "custom:tenant_id" });
+    const p = await plan(example("minimal"), { tenant_claim: "tenant_id" });
     const format = JSON.parse(resourceAt(p, "aws_apigatewayv2_stage.this").values.access_log_settings[0].format);
     expect(format).toMatchObject({
       requestId: "$context.requestId",
       sourceIp: "$context.identity.sourceIp",
       clientId: "$context.authorizer.claims.client_id",
-      tenant: "$context.authorizer.claims.custom:tenant_id",
+      tenant: "$context.authorizer.claims.tenant_id",
       routeKey: "$context.routeKey",
       status: "$context.status",
       latencyMs: "$context.responseLatency",
@@ -276,6 +276,10 @@ describe.concurrent("resource properties for every switch", () => {
         },
       },
     });
-    expect(statements[1]).toMatchObject({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey"] });
+    expect(statements[1]).toMatchObject({
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": "arn:aws-us-gov:sns:us-gov-west-1:111122223333:mcp-tools-alarms" } },
+    });
   });
 });

@@ -20,6 +20,9 @@ export interface AlarmSpec {
   readonly threshold: string;
 }
 
+/** Name of the alarm topic (HCL template). */
+export const ALARM_TOPIC_NAME = "${var.name}-alarms";
+
 /** Evaluation window of every alarm. */
 export const ALARM_PERIOD_SECONDS = 300;
 
@@ -56,7 +59,7 @@ export class Alarms extends Construct {
   constructor(scope: Construct, id: string, props: { readonly function: LambdaFunction; readonly api: Apigatewayv2Api }) {
     super(scope, id);
     this.topic = withAddress(
-      new SnsTopic(this, "topic", { name: "${var.name}-alarms", kmsMasterKeyId: expr("var.kms_key_arn") }),
+      new SnsTopic(this, "topic", { name: ALARM_TOPIC_NAME, kmsMasterKeyId: expr("var.kms_key_arn") }),
       "alarms",
     );
 

@@ -257,12 +257,13 @@ export const INPUTS = {
   tenant_claim: {
     type: "string",
     description:
-      "JWT claim that names the caller's tenant; sessions are bound to it and it is logged with every request. The default `client_id` makes each Cognito app client a tenant.",
+      "JWT claim that names the caller's tenant: letters, digits and `_`. Sessions are bound to it and it is logged with every request. The default `client_id` makes each Cognito app client a tenant.",
     default: "client_id",
     validation: [
       {
-        condition: 'can(regex("^[A-Za-z0-9_.:-]{1,128}$", var.tenant_claim))',
-        message: "tenant_claim must be a JWT claim name of 1-128 letters, digits, '_', '.', ':' or '-', such as \"client_id\" or \"custom:tenant_id\".",
+        condition: 'can(regex("^[A-Za-z_][A-Za-z0-9_]{0,127}$", var.tenant_claim))',
+        message:
+          "tenant_claim must be a claim name of letters, digits and '_' (up to 128, not starting with a digit): API Gateway reads it in log and mapping expressions, which allow no other characters. For a claim such as custom:tenant_id, have a Cognito pre token generation trigger (event version V3_0) copy it into a claim named like tenant_id.",
       },
     ],
   },

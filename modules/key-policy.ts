@@ -6,15 +6,16 @@ import { Platform } from "./platform.js";
  * not resource attributes, so they are known at plan time: the key policy
  * must allow them before the log groups and topic can be created.
  *
- * - CloudWatch Logs encrypts the two log groups (the encryption context names each one).
- * - CloudWatch alarms publish to the encrypted topic.
+ * - CloudWatch Logs encrypts the log groups (the encryption context names each one).
+ * - CloudWatch alarms publish to the encrypted topic (SNS names the topic in the encryption context).
  *
  * Lambda, DynamoDB and ECR use the key through grants made with the deployer's
  * and the function role's IAM permissions, which the key policy must delegate
  * to IAM (the default key policy does).
  */
-export function keyPolicyStatements(p: Platform, logGroupNames: readonly string[]): string {
-  const logGroupArns = logGroupNames.map((n) => `"arn:\${${p.partition}}:logs:\${${p.region}}:\${${p.account}}:log-group:${n}"`);
+export function keyPolicyStatements(p: Platform, names: { readonly logGroups: readonly string[]; readonly alarmTopic: string }): string {
+  const arn = (service: string, resource: string) => `"arn:\${${p.partition}}:${service}:\${${p.region}}:\${${p.account}}:${resource}"`;
+  const logGroupArns = names.logGroups.map((n) => arn("logs", `log-group:${n}`));
   return `[
     {
       Sid       = "CloudWatchLogsUseOfTheKey"
@@ -30,6 +31,7 @@ export function keyPolicyStatements(p: Platform, logGroupNames: readonly string[
       Principal = { Service = "cloudwatch.amazonaws.com" }
       Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
       Resource  = "*"
+      Condition = { StringEquals = { "kms:EncryptionContext:aws:sns:topicArn" = ${arn("sns", names.alarmTopic)} } }
     }
   ]`;
 }

@@ -10,7 +10,7 @@ import { SessionsTable } from "./sessions-table.js";
 import { CognitoAuth, CREATE_USER_POOL } from "./cognito-auth.js";
 import { LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
 import { API_LOG_GROUP, HTTP_API_ENDPOINT, HttpApi } from "./api-http.js";
-import { Alarms } from "./alarms.js";
+import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
 import { apiGuards, functionGuards } from "./guards.js";
@@ -95,7 +95,7 @@ export class McpServerStack extends TerraformStack {
       cognito_client_id: auth.clientId,
       sessions_table_name: sessions.tableName,
       alarm_topic_arn: `${address(alarms.topic)}.arn`,
-      kms_key_policy_statements: `jsonencode(${keyPolicyStatements(where, [LAMBDA_LOG_GROUP, API_LOG_GROUP])})`,
+      kms_key_policy_statements: `jsonencode(${keyPolicyStatements(where, { logGroups: [LAMBDA_LOG_GROUP, API_LOG_GROUP], alarmTopic: ALARM_TOPIC_NAME })})`,
     });
 
     Aspects.of(this).add(new TagEverything());
