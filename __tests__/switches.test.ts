@@ -163,9 +163,9 @@ describe.concurrent("resource properties for every switch", () => {
       allowed_oauth_flows_user_pool_client: true,
       allowed_oauth_scopes: ["mcp/invoke"],
     });
-    const authorizer = configurationOf(p, "aws_apigatewayv2_authorizer.this").expressions.jwt_configuration[0];
-    expect(authorizer.issuer.references).toContain("aws_cognito_user_pool.this[0].endpoint");
-    expect(authorizer.audience.references).toContain("aws_cognito_user_pool_client.this");
+    const authorizer = (path: string) => evaluate(example("minimal"), {}, "aws_apigatewayv2_authorizer.this", ["jwt_configuration", path]);
+    expect(await authorizer("issuer")).toBe("https://<aws_cognito_user_pool.this.endpoint>");
+    expect(await authorizer("audience")).toEqual(["<aws_cognito_user_pool_client.this.id>"]);
     expect(p.output_changes.cognito_token_endpoint.after_unknown).toBe(true);
   });
 
@@ -191,7 +191,7 @@ describe.concurrent("resource properties for every switch", () => {
       encryption_configuration: [{ encryption_type: "KMS", kms_key: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }],
     });
     expect(JSON.parse(resourceAt(p, "aws_ecr_lifecycle_policy.this[0]").values.policy).rules[0].selection).toMatchObject({ countType: "imageCountMoreThan" });
-    expect(configurationOf(p, "aws_lambda_function.this").expressions.image_uri.references).toContain("aws_ecr_repository.this");
+    expect(await evaluate(example("minimal"), {}, "aws_lambda_function.this", ["image_uri"])).toBe("<aws_ecr_repository.this.repository_url>:0.1.0");
   });
 
   it("image_uri: no repository is created and the function runs the given image", async () => {

@@ -9,11 +9,11 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { encryptedLogGroup } from "./log-group.js";
-import { expr, exprList, exprNumber, withAddress } from "./expressions.js";
+import { expr, exprList, exprNumber, local, withAddress } from "./expressions.js";
 import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";
 
-/** HCL: the integration timeout, one second above the function's so the function's own timeout fires first; HTTP APIs allow 30 s at most. */
-export const INTEGRATION_TIMEOUT_MS = "min(var.lambda_timeout + 1, 30) * 1000";
+/** HCL: the integration timeout (declared by {@link HttpApi}), one second above the function's so the function's own timeout fires first; HTTP APIs allow 30 s at most. */
+export const INTEGRATION_TIMEOUT_MS = "local.integration_timeout_ms";
 
 /** Name of the access log group (HCL template). */
 export const API_LOG_GROUP = "/aws/apigateway/${var.name}";
@@ -104,7 +104,7 @@ export class HttpApi extends Construct {
         integrationMethod: "POST",
         integrationUri: props.function.invokeArn,
         payloadFormatVersion: "2.0",
-        timeoutMilliseconds: exprNumber(INTEGRATION_TIMEOUT_MS),
+        timeoutMilliseconds: exprNumber(local(this, "integration_timeout_ms", "min(var.lambda_timeout + 1, 30) * 1000")),
       }),
       "this",
     );

@@ -4,7 +4,7 @@ import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
-import { address, countWhen, expr, optionalAttr, withAddress } from "./expressions.js";
+import { address, countWhen, expr, local, optionalAttr, withAddress } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
 import { Platform } from "./platform.js";
 
@@ -13,8 +13,6 @@ const EXTERNAL_POOL_INPUTS = ["cognito_user_pool_id", "cognito_user_pool_endpoin
 /** HCL: the value, or "" when null (try() passes a null through). */
 const orEmpty = (hcl: string) => `(${hcl} == null ? "" : ${hcl})`;
 
-/** HCL: true when the module creates the user pool (no `cognito_*` input given). */
-export const CREATE_USER_POOL = EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null`).join(" && ");
 
 /**
  * OAuth 2.0 client-credentials authentication (IA-2, IA-8): either a user pool
@@ -23,6 +21,8 @@ export const CREATE_USER_POOL = EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == nul
  * or the caller's own pool, given by the three `cognito_*` inputs.
  */
 export class CognitoAuth extends Construct {
+  /** HCL: true when the module creates the user pool (no `cognito_*` input given). */
+  readonly createsPool: string;
   /** HCL: the token issuer (`https://cognito-idp.<region>.amazonaws.com/<pool id>`). */
   readonly issuer: string;
   /** HCL: the app client id, checked as the token's audience. */
@@ -32,7 +32,8 @@ export class CognitoAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: { readonly platform: Platform }) {
     super(scope, id);
-    const created = countWhen(CREATE_USER_POOL);
+    this.createsPool = local(this, "create_user_pool", EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null`).join(" && "));
+    const created = countWhen(this.createsPool);
 
     const pool = withAddress(
       new CognitoUserPool(this, "pool", {
@@ -96,18 +97,22 @@ export class CognitoAuth extends Construct {
       "this",
     );
 
-    this.issuer = `try(${CREATE_USER_POOL} ? "https://\${${poolRef}.endpoint}" : "https://\${trimprefix(var.cognito_user_pool_endpoint, "https://")}", null)`;
-    this.clientId = `${CREATE_USER_POOL} ? ${optionalAttr(client, "id")} : var.cognito_client_id`;
+    this.issuer = local(
+      this,
+      "cognito_issuer",
+      `try(${this.createsPool} ? "https://\${${poolRef}.endpoint}" : "https://\${trimprefix(var.cognito_user_pool_endpoint, "https://")}", null)`,
+    );
+    this.clientId = local(this, "client_id", `${this.createsPool} ? ${optionalAttr(client, "id")} : var.cognito_client_id`);
     this.tokenEndpoint = `try("https://\${${address(domain)}[0].domain}.auth.\${${props.platform.region}}.amazoncognito.com/oauth2/token", null)`;
   }
 
   /** Guards for whatever uses the authorizer: all three external inputs or none, and a consistent pool. */
-  static preconditions(): Precondition[] {
+  preconditions(): Precondition[] {
     const given = EXTERNAL_POOL_INPUTS.map((i) => `var.${i} != null`).join(" && ");
     const missing = `join(", ", compact([${EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null ? "${i}" : ""`).join(", ")}]))`;
     return [
       {
-        condition: expr(`(${CREATE_USER_POOL}) || (${given})`),
+        condition: expr(`${this.createsPool} || (${given})`),
         errorMessage: `An external Cognito pool needs all three of ${EXTERNAL_POOL_INPUTS.join(", ")}; missing: \${${missing}}. Set the missing ones, or set none of them to let the module create a pool.`,
       },
       {

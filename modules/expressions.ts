@@ -1,4 +1,5 @@
-import { Token, TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { TerraformLocal, Token, TerraformResource } from "cdktf";
 
 /**
  * Terraform expressions written as HCL.
@@ -70,4 +71,14 @@ export function withAddress<T extends TerraformResource>(resource: T, name: stri
 export function forEachIn<T extends TerraformResource>(resource: T, collection: string): T {
   resource.addOverride("for_each", expr(collection));
   return resource;
+}
+
+/**
+ * Declares `local.<name>` as the HCL expression and returns the reference.
+ * An expression used in several places is named once, so the synthesized
+ * configuration reads like hand-written Terraform.
+ */
+export function local(scope: Construct, name: string, hcl: string): string {
+  new TerraformLocal(scope, `local-${name}`, expr(hcl)).overrideLogicalId(name);
+  return `local.${name}`;
 }

@@ -7,14 +7,14 @@ import { platform } from "./platform.js";
 import { TagEverything } from "./tags.js";
 import { ImageRepository } from "./ecr-repository.js";
 import { SessionsTable } from "./sessions-table.js";
-import { CognitoAuth, CREATE_USER_POOL } from "./cognito-auth.js";
+import { CognitoAuth } from "./cognito-auth.js";
 import { LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
 import { API_LOG_GROUP, HTTP_API_ENDPOINT, HttpApi } from "./api-http.js";
 import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
 import { apiGuards, functionGuards } from "./guards.js";
-import { address, expr } from "./expressions.js";
+import { address, expr, local } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
 
 /** Props of {@link McpServerStack}. */
@@ -47,7 +47,7 @@ export class McpServerStack extends TerraformStack {
     const auth = new CognitoAuth(this, "auth", { platform: where });
     const edge = new EdgeDistribution(this, "edge", { apiEndpoint: HTTP_API_ENDPOINT });
 
-    const mcpEndpoint = `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.mcpUrl} : "\${${HTTP_API_ENDPOINT}}/mcp"`;
+    const mcpEndpoint = local(this, "mcp_endpoint", `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.mcpUrl} : "\${${HTTP_API_ENDPOINT}}/mcp"`);
     // The server's own settings (the handler reads these); MCP_SESSIONS_TABLE exists only when sessions are on.
     const settings = `merge({
       MCP_TENANT_CLAIM         = var.tenant_claim
@@ -59,7 +59,7 @@ export class McpServerStack extends TerraformStack {
 
     const server = new McpFunction(this, "function", {
       platform: where,
-      imageUri: `var.image_uri != null ? var.image_uri : try("\${${repository.repositoryUrl}}:\${var.image_tag}", null)`,
+      imageUri: local(this, "function_image_uri", `var.image_uri != null ? var.image_uri : try("\${${repository.repositoryUrl}}:\${var.image_tag}", null)`),
       settings,
       preconditions: functionGuards(where, major),
     });
@@ -69,7 +69,7 @@ export class McpServerStack extends TerraformStack {
       function: server.function,
       issuer: auth.issuer,
       clientId: auth.clientId,
-      authorizerPreconditions: CognitoAuth.preconditions(),
+      authorizerPreconditions: auth.preconditions(),
       apiPreconditions: apiGuards(),
     });
     const alarms = new Alarms(this, "alarms", { function: server.function, api: api.api });
@@ -91,7 +91,7 @@ export class McpServerStack extends TerraformStack {
       function_arn: `${address(server.function)}.arn`,
       ecr_repository_url: repository.repositoryUrl,
       cognito_issuer: auth.issuer,
-      cognito_token_endpoint: `${CREATE_USER_POOL} ? ${auth.tokenEndpoint} : null`,
+      cognito_token_endpoint: `${auth.createsPool} ? ${auth.tokenEndpoint} : null`,
       cognito_client_id: auth.clientId,
       sessions_table_name: sessions.tableName,
       alarm_topic_arn: `${address(alarms.topic)}.arn`,

@@ -24,20 +24,20 @@ const REFERENCE =
  * the given variables. Resource attributes are only known after apply, so each
  * reference to one becomes the placeholder string `<address.attribute>`; what
  * the expression builds around them (actions, conditions, variables) is
- * evaluated for real. This is how the tests read IAM documents and
- * environment maps that the plan shows as "known after apply".
+ * evaluated for real, with the configuration's locals. This is how the tests
+ * read IAM documents and environment maps that the plan shows as "known after apply".
  */
 export async function evaluate(base: string, overrides: Vars, address: string, path: string[]): Promise<unknown> {
   const [type, name] = address.split(".");
   let value: unknown = synthesized().resource[type]?.[name];
   for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
   if (typeof value !== "string") throw new Error(`${address}.${path.join(".")} is not an expression in the configuration`);
-  const hcl = value.replace(/^\$\{([\s\S]*)\}$/, "$1").replace(REFERENCE, (_m, optional, optionalAttr, resource, attr) =>
-    JSON.stringify(`<${optional ?? resource}${optionalAttr ?? attr}>`),
-  );
+  const withPlaceholders = (text: string) =>
+    text.replace(REFERENCE, (_m, optional, optionalAttr, resource, attr) => JSON.stringify(`<${optional ?? resource}${optionalAttr ?? attr}>`));
+  const locals = Object.fromEntries(Object.entries<string>(synthesized().locals ?? {}).map(([k, v]) => [k, withPlaceholders(v)]));
   // A configuration of the variables and one output with the expression; no provider is needed to plan it.
   const cwd = mkdtempSync(join(inject("variablesWorkdir"), "evaluate-"));
-  writeFileSync(join(cwd, "evaluate.tf.json"), JSON.stringify({ variable: synthesized().variable, output: { value: { value: `\${${hcl}}` } } }));
+  writeFileSync(join(cwd, "evaluate.tf.json"), JSON.stringify({ variable: synthesized().variable, locals, output: { value: { value: withPlaceholders(value) } } }));
   writeFileSync(join(cwd, "overrides.tfvars.json"), JSON.stringify(overrides));
   const fail = (error: { stdout?: string; stderr?: string; message: string }) => {
     throw new Error(`evaluating ${address}.${path.join(".")} failed: ${error.stderr || error.stdout || error.message}`);
