@@ -14,6 +14,7 @@ import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";
 
 /** HCL: the integration timeout (declared by {@link HttpApi}), one second above the function's so the function's own timeout fires first; HTTP APIs allow 30 s at most. */
 export const INTEGRATION_TIMEOUT_MS = "local.integration_timeout_ms";
+const INTEGRATION_TIMEOUT_LOCAL = INTEGRATION_TIMEOUT_MS.replace(/^local\./, "");
 
 /** Name of the access log group (HCL template). */
 export const API_LOG_GROUP = "/aws/apigateway/${var.name}";
@@ -104,7 +105,7 @@ export class HttpApi extends Construct {
         integrationMethod: "POST",
         integrationUri: props.function.invokeArn,
         payloadFormatVersion: "2.0",
-        timeoutMilliseconds: exprNumber(local(this, "integration_timeout_ms", "min(var.lambda_timeout + 1, 30) * 1000")),
+        timeoutMilliseconds: exprNumber(local(this, INTEGRATION_TIMEOUT_LOCAL, "min(var.lambda_timeout + 1, 30) * 1000")),
       }),
       "this",
     );

@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./support/terraform-workdir.js";
+
+const run = promisify(execFile);
+
+/** Runs a script of .ci/ and returns its exit code and output, whatever the code. */
+async function script(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run("bash", [join(ROOT, ".ci", name), ...args], { cwd: ROOT, env: { ...process.env, ...env } }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+describe("plan scripts", () => {
+  it("finds the local provider mirror and the provider major it holds", async () => {
+    const { code, stdout } = await script("provider-mirror", []);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\/\S+ [56]$/);
+  });
+
+  it("fails when TF_PLUGIN_DIR holds no hashicorp/aws, saying how a mirror is laid out", async () => {
+    const { code, stderr } = await script("provider-mirror", [], { TF_PLUGIN_DIR: mkdtempSync(join(tmpdir(), "empty-mirror-")) });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain("no local mirror of hashicorp/aws found. Set TF_PLUGIN_DIR to a directory laid out as");
+  });
+
+  it("fails when the mirror lacks the major MCP_AWS_PROVIDER_MAJOR asks for", async () => {
+    const { stdout } = await script("provider-mirror", []);
+    const other = stdout.trim().endsWith(" 5") ? "6" : "5";
+    const { code, stderr } = await script("provider-mirror", [], { MCP_AWS_PROVIDER_MAJOR: other });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`no local mirror of hashicorp/aws ${other}.x found`);
+  });
+
+  it("fails when the var file does not exist, before synthesizing anything", async () => {
+    const { code, stderr } = await script("terraform-plan", ["--offline", "examples/nope.tfvars"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("no such var file: examples/nope.tfvars");
+  });
+
+  it("fails without a var file, printing the usage", async () => {
+    const { code, stderr } = await script("terraform-plan", []);
+    expect(code).toBe(2);
+    expect(stderr).toContain("usage: npm run plan -- <file.tfvars>");
+  });
+});
