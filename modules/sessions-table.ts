@@ -2,13 +2,9 @@ import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "../handler/session-schema.js";
 import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./expressions.js";
 
-/** Attribute DynamoDB's TTL reads: epoch seconds after which a session is gone. */
-export const SESSION_TTL_ATTRIBUTE = "expires_at";
-
-/** Index for looking a session up by id alone (operations only: the server reads by tenant and id). */
-export const SESSION_ID_INDEX = "session-id-index";
 
 /** Item actions the server needs on its sessions. */
 export const SESSION_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"];
@@ -33,16 +29,16 @@ export class SessionsTable extends Construct {
         count: countWhen(SessionsTable.enabled),
         name: "${var.name}-sessions",
         billingMode: "PAY_PER_REQUEST",
-        hashKey: "tenant_id",
-        rangeKey: "session_id",
+        hashKey: TENANT_KEY,
+        rangeKey: SESSION_KEY,
         attribute: [
-          { name: "tenant_id", type: "S" },
-          { name: "session_id", type: "S" },
+          { name: TENANT_KEY, type: "S" },
+          { name: SESSION_KEY, type: "S" },
         ],
-        globalSecondaryIndex: [{ name: SESSION_ID_INDEX, hashKey: "session_id", projectionType: "KEYS_ONLY" }],
+        globalSecondaryIndex: [{ name: SESSION_ID_INDEX, hashKey: SESSION_KEY, projectionType: "KEYS_ONLY" }],
         serverSideEncryption: { enabled: true, kmsKeyArn: expr("var.kms_key_arn") },
         pointInTimeRecovery: { enabled: true },
-        ttl: { attributeName: SESSION_TTL_ATTRIBUTE, enabled: true },
+        ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
         deletionProtectionEnabled: true,
       }),
       "sessions",

@@ -1,0 +1,52 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY } from "../../handler/session-schema.js";
+
+/** An embedded DynamoDB-compatible server (dynalite, in memory) on a free loopback port. */
+export interface LocalDynamo {
+  readonly endpoint: string;
+  /** Client settings that reach it (credentials are required by the SDK, never checked). */
+  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /**
+   * Creates a sessions table with the schema the infrastructure deploys;
+   * returns its name. dynalite has no TTL sweeper, like DynamoDB's lazy one:
+   * expiry is the store's own reading of `expires_at`.
+   */
+  createSessionsTable(name?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+let tables = 0;
+
+/** Starts dynalite; stop() it when done. */
+export async function startDynalite(): Promise<LocalDynamo> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clientConfig = { endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+  return {
+    endpoint,
+    clientConfig,
+    async createSessionsTable(name = `sessions-${++tables}`) {
+      await new DynamoDBClient(clientConfig).send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: [
+            { AttributeName: TENANT_KEY, AttributeType: "S" },
+            { AttributeName: SESSION_KEY, AttributeType: "S" },
+          ],
+          KeySchema: [
+            { AttributeName: TENANT_KEY, KeyType: "HASH" },
+            { AttributeName: SESSION_KEY, KeyType: "RANGE" },
+          ],
+          GlobalSecondaryIndexes: [{ IndexName: SESSION_ID_INDEX, KeySchema: [{ AttributeName: SESSION_KEY, KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
+        }),
+      );
+      return name;
+    },
+    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}

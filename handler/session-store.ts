@@ -1,0 +1,192 @@
+import { randomBytes } from "node:crypto";
+import { ConditionalCheckFailedException, DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "./session-schema.js";
+
+/** An MCP session as stored: bound to the tenant and principal that created it. */
+export interface Session {
+  readonly tenantId: string;
+  readonly sessionId: string;
+  /** The verified caller (token `sub`). */
+  readonly principal: string;
+  /** The protocol revision negotiated by `initialize`. */
+  readonly protocolVersion: string;
+  readonly clientInfo: Record<string, unknown>;
+  readonly capabilities: Record<string, unknown>;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+  /** Epoch milliseconds of the last request that used the session. */
+  readonly lastSeenAt: number;
+  /** Epoch seconds after which the session is gone (the table's TTL attribute). */
+  readonly expiresAt: number;
+}
+
+/** What `initialize` knows about a new session. */
+export type NewSession = Omit<Session, "createdAt" | "lastSeenAt" | "expiresAt">;
+
+/** The store cannot be reached or keeps failing: the request should be answered 503 and retried later. */
+export class SessionStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("The session store is unavailable", { cause });
+    this.name = "SessionStoreUnavailableError";
+  }
+}
+
+/** A session id is already taken (ids are random, so this means a bug or an attack, never a normal race). */
+export class SessionConflictError extends Error {
+  constructor(readonly sessionId: string) {
+    super(`Session id ${sessionId} is already in use`);
+    this.name = "SessionConflictError";
+  }
+}
+
+/** Options of {@link DynamoSessionStore}. */
+export interface DynamoSessionStoreOptions {
+  readonly tableName: string;
+  /** Idle lifetime: each use moves the expiry this far ahead. */
+  readonly ttlSeconds: number;
+  /** DynamoDB client settings (endpoint for dynalite, region); retries default to 3 attempts with backoff. */
+  readonly clientConfig?: DynamoDBClientConfig;
+  /** Clock, epoch milliseconds; tests move it. */
+  readonly now?: () => number;
+}
+
+/**
+ * MCP sessions in DynamoDB, keyed (tenant, session id). Every read and write
+ * names the caller's tenant, so a session of another tenant is
+ * indistinguishable from one that does not exist. Writes are conditional: a
+ * session id is never reused, and a touch never revives an ended or expired
+ * session. DynamoDB deletes expired items lazily (TTL), so reads treat a past
+ * `expires_at` as gone.
+ */
+export class DynamoSessionStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly now: () => number;
+
+  constructor(private readonly options: DynamoSessionStoreOptions) {
+    // The SDK's standard retry strategy: bounded attempts with exponential backoff and jitter.
+    const client = new DynamoDBClient({ maxAttempts: 3, retryMode: "standard", ...options.clientConfig });
+    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Stores a new session; fails with {@link SessionConflictError} when the id is taken. */
+  async create(session: NewSession): Promise<Session> {
+    const now = this.now();
+    const stored: Session = { ...session, createdAt: now, lastSeenAt: now, expiresAt: this.expiry(now) };
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: toItem(stored),
+          ConditionExpression: "attribute_not_exists(#session)",
+          ExpressionAttributeNames: { "#session": SESSION_KEY },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new SessionConflictError(session.sessionId);
+      throw new SessionStoreUnavailableError(error);
+    }
+    return stored;
+  }
+
+  /** The tenant's live session with this id, or undefined (unknown, ended, expired, or another tenant's). */
+  async get(tenantId: string, sessionId: string): Promise<Session | undefined> {
+    const result = await this.call(() =>
+      this.documents.send(new GetCommand({ TableName: this.options.tableName, Key: key(tenantId, sessionId), ConsistentRead: true })),
+    );
+    const session = result.Item ? fromItem(result.Item) : undefined;
+    return session && session.expiresAt * 1000 > this.now() ? session : undefined;
+  }
+
+  /**
+   * Records a use of the session and moves its expiry ahead. Returns false
+   * when the session is gone meanwhile (ended or expired): it is not revived.
+   */
+  async touch(tenantId: string, sessionId: string): Promise<boolean> {
+    const now = this.now();
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: key(tenantId, sessionId),
+          UpdateExpression: "SET last_seen_at = :now, #ttl = :expires",
+          ConditionExpression: "attribute_exists(#session) AND #ttl > :nowSeconds",
+          ExpressionAttributeNames: { "#session": SESSION_KEY, "#ttl": TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ":now": now, ":expires": this.expiry(now), ":nowSeconds": Math.floor(now / 1000) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new SessionStoreUnavailableError(error);
+    }
+  }
+
+  /** Ends the tenant's session. Returns false when there was none to end. */
+  async delete(tenantId: string, sessionId: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.options.tableName,
+          Key: key(tenantId, sessionId),
+          ConditionExpression: "attribute_exists(#session) AND #ttl > :nowSeconds",
+          ExpressionAttributeNames: { "#session": SESSION_KEY, "#ttl": TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ":nowSeconds": Math.floor(this.now() / 1000) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new SessionStoreUnavailableError(error);
+    }
+  }
+
+  private expiry(nowMs: number): number {
+    return Math.floor(nowMs / 1000) + this.options.ttlSeconds;
+  }
+
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new SessionStoreUnavailableError(error);
+    }
+  }
+}
+
+function key(tenantId: string, sessionId: string): Record<string, string> {
+  return { [TENANT_KEY]: tenantId, [SESSION_KEY]: sessionId };
+}
+
+function toItem(s: Session): Record<string, unknown> {
+  return {
+    ...key(s.tenantId, s.sessionId),
+    principal: s.principal,
+    protocol_version: s.protocolVersion,
+    client_info: s.clientInfo,
+    capabilities: s.capabilities,
+    created_at: s.createdAt,
+    last_seen_at: s.lastSeenAt,
+    [TTL_ATTRIBUTE]: s.expiresAt,
+  };
+}
+
+function fromItem(item: Record<string, any>): Session {
+  return {
+    tenantId: item[TENANT_KEY],
+    sessionId: item[SESSION_KEY],
+    principal: item.principal,
+    protocolVersion: item.protocol_version,
+    clientInfo: item.client_info ?? {},
+    capabilities: item.capabilities ?? {},
+    createdAt: item.created_at,
+    lastSeenAt: item.last_seen_at,
+    expiresAt: item[TTL_ATTRIBUTE],
+  };
+}
+
+/** A new session id: 256 random bits, base64url (visible ASCII only, as Streamable HTTP requires). */
+export function newSessionId(): string {
+  return randomBytes(32).toString("base64url");
+}
