@@ -1,0 +1,229 @@
+import { timingSafeEqual } from "node:crypto";
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type OAuthProtectedResourceMetadata,
+} from "@modelcontextprotocol/server";
+import type { Caller } from "./caller.js";
+import type { GatewayRequest } from "./events/types.js";
+import { buildServer } from "./server.js";
+import { DynamoSessionStore, newSessionId, SessionStoreUnavailableError } from "./session-store.js";
+
+/** The path MCP clients use. */
+export const MCP_PATH = "/mcp";
+/** RFC 9728 metadata, at the root and at the path-suffixed location 2025-11-25 clients also try. */
+export const DISCOVERY_PATHS = ["/.well-known/oauth-protected-resource", `/.well-known/oauth-protected-resource${MCP_PATH}`];
+/** Header CloudFront adds with the origin secret (see the infrastructure's cloudfront.ts). */
+export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
+/** The one revision that allowed JSON-RPC batches. */
+const BATCH_REVISION = "2025-03-26";
+
+/** Settings of the MCP application; on Lambda they come from the environment (see config.ts). */
+export interface McpAppOptions {
+  /** Verified claim that names the tenant. */
+  readonly tenantClaim: string;
+  /** Token issuer, advertised as the authorization server. */
+  readonly issuer?: string;
+  /** Public URL of the MCP endpoint, advertised as the protected resource. Default: this request's origin + /mcp. */
+  readonly resourceUrl?: string;
+  readonly scopes: readonly string[];
+  /** Browser origins allowed to call; requests without Origin always pass. */
+  readonly allowedOrigins: readonly string[];
+  /** When set, requests must carry it in X-Origin-Verify (they came through CloudFront). */
+  readonly originVerifySecret?: string;
+  /** Session store: 2025-era sessions on; absent: stateless. */
+  readonly sessions?: Pick<DynamoSessionStore, "create" | "get" | "touch" | "delete">;
+}
+
+/** What the runtime knows about the invocation (Lambda: `context.tenantId` under tenant isolation). */
+export interface InvocationContext {
+  readonly tenantId?: string;
+}
+
+/** Serves MCP for one verified request at a time. */
+export interface McpApp {
+  handle(gateway: GatewayRequest, invocation?: InvocationContext): Promise<Response>;
+}
+
+/**
+ * The MCP application behind any API Gateway front: discovery metadata,
+ * origin and tenant checks, then 2026-07-28 requests to the SDK's stateless
+ * handler and 2025-era requests to a session layer (DynamoDB, bound to the
+ * caller's tenant) in front of a per-request SDK transport.
+ */
+export function createMcpApp(options: McpAppOptions): McpApp {
+  const modern = createMcpHandler((ctx) => buildServer(callerOf(ctx.authInfo)), { responseMode: "json", legacy: "reject" });
+
+  async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<Response> {
+    const { request } = gateway;
+    const path = new URL(request.url).pathname;
+    if (DISCOVERY_PATHS.includes(path)) return discovery(request);
+    if (path !== MCP_PATH) return problem(404, `No resource at ${path}. The MCP endpoint is ${MCP_PATH}.`);
+
+    const refused = checkOrigin(request) ?? checkOriginSecret(request);
+    if (refused) return refused;
+    const caller = identify(gateway.claims);
+    if (typeof caller === "string") return jsonRpcError(403, -32001, caller);
+    if (invocation.tenantId !== undefined && invocation.tenantId !== caller.tenant) {
+      return jsonRpcError(403, -32001, "The invocation's tenant does not match the token's tenant claim; the request is refused.");
+    }
+
+    try {
+      if (await isLegacyRequest(request)) return await legacy(request, caller);
+      return await modern.fetch(request, { authInfo: authInfoOf(caller, gateway.claims) });
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailableError) {
+        return jsonRpcError(503, -32002, "Sessions are temporarily unavailable; retry shortly.", { "retry-after": "1" });
+      }
+      console.error(JSON.stringify({ level: "ERROR", message: "unhandled error", error: (error as Error).name, detail: (error as Error).message }));
+      return jsonRpcError(500, -32603, "Internal error.");
+    }
+  }
+
+  function discovery(request: Request): Response {
+    if (request.method !== "GET") return problem(405, "Discovery metadata is read with GET.", { allow: "GET" });
+    const metadata: OAuthProtectedResourceMetadata = {
+      resource: options.resourceUrl ?? `${new URL(request.url).origin}${MCP_PATH}`,
+      authorization_servers: options.issuer ? [options.issuer] : [],
+      scopes_supported: [...options.scopes],
+      bearer_methods_supported: ["header"],
+    };
+    return Response.json(metadata, { headers: { "cache-control": "public, max-age=300" } });
+  }
+
+  function checkOrigin(request: Request): Response | undefined {
+    const origin = request.headers.get("origin");
+    if (origin === null || options.allowedOrigins.includes(origin)) return undefined;
+    return jsonRpcError(403, -32001, `Origin ${origin} is not allowed to call this server.`);
+  }
+
+  function checkOriginSecret(request: Request): Response | undefined {
+    if (!options.originVerifySecret) return undefined;
+    const given = Buffer.from(request.headers.get(ORIGIN_VERIFY_HEADER) ?? "");
+    const expected = Buffer.from(options.originVerifySecret);
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return undefined;
+    return jsonRpcError(403, -32001, "Requests must come through the server's CloudFront distribution.");
+  }
+
+  function identify(claims: GatewayRequest["claims"]): Caller | string {
+    const tenant = claims?.[options.tenantClaim];
+    if (typeof tenant !== "string" && typeof tenant !== "number") {
+      return `The access token has no "${options.tenantClaim}" claim, which names the caller's tenant. Use a token issued for this server (or ask its operator which claim MCP_TENANT_CLAIM names).`;
+    }
+    const principal = claims?.sub ?? claims?.client_id ?? tenant;
+    return { tenant: String(tenant), principal: String(principal) };
+  }
+
+  async function legacy(request: Request, caller: Caller): Promise<Response> {
+    const sessions = options.sessions;
+    const allow = sessions ? "POST, DELETE" : "POST";
+    if (request.method === "GET") {
+      return jsonRpcError(405, -32000, "This server offers no SSE stream: Lambda buffers responses. Send requests with POST.", { allow });
+    }
+    if (request.method === "DELETE") {
+      if (!sessions) return jsonRpcError(405, -32000, "This server keeps no sessions, so there is none to end.", { allow });
+      const sessionId = request.headers.get("mcp-session-id");
+      if (!sessionId) return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required.");
+      return (await sessions.delete(caller.tenant, sessionId)) ? new Response(null, { status: 204 }) : sessionNotFound();
+    }
+    if (request.method !== "POST") return jsonRpcError(405, -32000, `Method ${request.method} is not allowed.`, { allow });
+
+    const body = await request
+      .clone()
+      .json()
+      .catch(() => undefined);
+    // Unparsable: the transport answers 400 with -32700 (and 406 / 415 first, where they apply).
+    if (body === undefined) return serve(request, caller);
+    const headerVersion = request.headers.get("mcp-protocol-version");
+    if (isInitializeRequest(body)) return sessions ? initialize(request, body, caller, sessions) : serve(request, caller);
+
+    if (!sessions) {
+      if (Array.isArray(body) && (headerVersion ?? BATCH_REVISION) !== BATCH_REVISION) return batchRefused(headerVersion!);
+      return serve(request, caller);
+    }
+    const sessionId = request.headers.get("mcp-session-id");
+    if (!sessionId) return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required; initialize first.");
+    const session = await sessions.get(caller.tenant, sessionId);
+    if (!session) return sessionNotFound();
+    if (headerVersion !== null && headerVersion !== session.protocolVersion) {
+      return jsonRpcError(400, -32000, `Bad Request: MCP-Protocol-Version ${headerVersion} differs from the session's ${session.protocolVersion}.`);
+    }
+    if (Array.isArray(body) && session.protocolVersion !== BATCH_REVISION) return batchRefused(session.protocolVersion);
+    if (!(await sessions.touch(caller.tenant, sessionId))) return sessionNotFound();
+    return serve(request, { ...caller, sessionId });
+  }
+
+  async function initialize(
+    request: Request,
+    body: { params: { clientInfo?: unknown; capabilities?: unknown } },
+    caller: Caller,
+    sessions: NonNullable<McpAppOptions["sessions"]>,
+  ): Promise<Response> {
+    const sessionId = newSessionId();
+    const response = await serve(request, { ...caller, sessionId });
+    const text = await response.text();
+    const result = response.ok ? (JSON.parse(text) as { result?: { protocolVersion?: string } }).result : undefined;
+    if (!result?.protocolVersion) return copy(response, text);
+    await sessions.create({
+      tenantId: caller.tenant,
+      sessionId,
+      principal: caller.principal,
+      protocolVersion: result.protocolVersion,
+      clientInfo: (body.params.clientInfo ?? {}) as Record<string, unknown>,
+      capabilities: (body.params.capabilities ?? {}) as Record<string, unknown>,
+    });
+    const headers = new Headers(response.headers);
+    headers.set("mcp-session-id", sessionId);
+    return new Response(text, { status: response.status, headers });
+  }
+
+  /** One request through a fresh server on a stateless SDK transport (2025 rules: 406, 415, -32700, 202, version checks). */
+  async function serve(request: Request, caller: Caller): Promise<Response> {
+    const server = buildServer(caller);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      const response = await transport.handleRequest(request);
+      return copy(response, await response.text());
+    } finally {
+      await server.close();
+    }
+  }
+
+  return { handle };
+}
+
+function callerOf(authInfo: AuthInfo | undefined): Caller {
+  const extra = authInfo?.extra as { tenant?: string; principal?: string } | undefined;
+  return { tenant: extra?.tenant ?? "", principal: extra?.principal ?? "" };
+}
+
+function authInfoOf(caller: Caller, claims: GatewayRequest["claims"]): AuthInfo {
+  const scope = typeof claims?.scope === "string" ? claims.scope : "";
+  // API Gateway verified the token; the server never sees or keeps it.
+  return { token: "", clientId: String(claims?.client_id ?? caller.principal), scopes: scope.split(" ").filter(Boolean), extra: { ...caller } };
+}
+
+/** The response with its body read into `text` (the transport's stream must be drained before its server closes). */
+function copy(response: Response, text: string): Response {
+  return new Response(text === "" ? null : text, { status: response.status, headers: response.headers });
+}
+
+function batchRefused(version: string): Response {
+  return jsonRpcError(400, -32600, `Invalid Request: JSON-RPC batches are not allowed under protocol revision ${version} (only ${BATCH_REVISION}).`);
+}
+
+function sessionNotFound(): Response {
+  return jsonRpcError(404, -32001, "Session not found: it ended, expired or never existed. Initialize a new session.");
+}
+
+function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status, headers });
+}
+
+function problem(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error: message }, { status, headers });
+}

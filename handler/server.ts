@@ -1,0 +1,18 @@
+import { McpServer } from "@modelcontextprotocol/server";
+import type { Caller } from "./caller.js";
+import { registerEcho } from "./tools/echo.js";
+import { registerWhoami } from "./tools/whoami.js";
+
+/** Name and version the server reports in `initialize` and `server/discover`. */
+export const SERVER_INFO = { name: "cdktf-aws-mcp-server", version: "0.1.0" };
+
+/**
+ * A fresh MCP server for one request, with every tool registered. Cheap and
+ * side-effect free: Lambda builds one per request, for either protocol era.
+ */
+export function buildServer(caller: Caller): McpServer {
+  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
+  registerWhoami(server, caller);
+  registerEcho(server);
+  return server;
+}
