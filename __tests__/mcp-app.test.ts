@@ -42,6 +42,7 @@ const base: McpAppOptions = {
   resourceUrl: "https://mcp.example.com/mcp",
   scopes: ["mcp/invoke"],
   allowedOrigins: ["https://app.example.com"],
+  log: () => undefined,
 };
 
 describe.each([
@@ -203,5 +204,36 @@ describe("tenant, origin and discovery", () => {
     const response = await call(app, new Request("https://api.example.com/other"));
     expect(response.status).toBe(404);
     expect((await json(response)).error).toContain("/mcp");
+  });
+});
+
+describe("request log", () => {
+  it("writes one line per request with who, what and outcome, and never tokens, arguments or raw session ids", async () => {
+    const lines: unknown[] = [];
+    const sessions = new DynamoSessionStore({ tableName: await dynamo.createSessionsTable(), ttlSeconds: 600, clientConfig: dynamo.clientConfig });
+    const app = createMcpApp({ ...base, sessions, log: (entry) => lines.push(entry) });
+    const bearer = { authorization: "Bearer eyJhbGciOi.secret-token.sig" };
+    const init = await call(app, post(initializeBody(), bearer));
+    const sessionId = init.headers.get("mcp-session-id")!;
+    const headers = { ...bearer, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" };
+    await call(app, post({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "echo", arguments: { text: "secret-argument" } } }, headers));
+    await call(app, post({ jsonrpc: "2.0", id: 3, method: "tools/list" }, { ...headers, "mcp-session-id": "unknown" }));
+
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ requestId: "r-1", tenant: "acme", principal: "acme-client", httpMethod: "POST", path: "/mcp", method: "initialize", status: 200 });
+    expect(lines[1]).toMatchObject({ method: "tools/call", tool: "echo", status: 200, session: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(lines[2]).toMatchObject({ method: "tools/list", status: 404, error: "jsonrpc:-32001" });
+    expect((lines[1] as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(0);
+    const written = JSON.stringify(lines);
+    for (const secret of ["secret-token", "secret-argument", sessionId, "authorization"]) expect(written).not.toContain(secret);
+  });
+
+  it("records the class of an error the store threw", async () => {
+    const lines: { error?: string }[] = [];
+    const stopped = await startDynalite();
+    const sessions = new DynamoSessionStore({ tableName: await stopped.createSessionsTable(), ttlSeconds: 600, clientConfig: { ...stopped.clientConfig, maxAttempts: 1 } });
+    await stopped.stop();
+    await call(createMcpApp({ ...base, sessions, log: (entry) => lines.push(entry) }), post(initializeBody()));
+    expect(lines[0].error).toBe("SessionStoreUnavailableError");
   });
 });

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import {
   createMcpHandler,
   isInitializeRequest,
@@ -36,6 +36,31 @@ export interface McpAppOptions {
   readonly originVerifySecret?: string;
   /** Session store: 2025-era sessions on; absent: stateless. */
   readonly sessions?: Pick<DynamoSessionStore, "create" | "get" | "touch" | "delete">;
+  /** Where the one line per request goes. Default: stdout as JSON, which Lambda sends to CloudWatch. */
+  readonly log?: (entry: RequestLog) => void;
+}
+
+/**
+ * The audit line of one request (AU-2, AU-3): who, what, outcome. Never the
+ * Authorization header, a token or tool arguments; the session id only hashed.
+ */
+export interface RequestLog {
+  readonly requestId: string;
+  readonly traceId?: string;
+  readonly tenant?: string;
+  readonly principal?: string;
+  /** First 16 hex digits of SHA-256 of the session id. */
+  readonly session?: string;
+  readonly httpMethod: string;
+  readonly path: string;
+  /** JSON-RPC method, `batch` for a batch. */
+  readonly method?: string;
+  /** Tool name of a tools/call. */
+  readonly tool?: string;
+  readonly status: number;
+  readonly durationMs: number;
+  /** Class of a thrown error, or the JSON-RPC error code of an error answer. */
+  readonly error?: string;
 }
 
 /** What the runtime knows about the invocation (Lambda: `context.tenantId` under tenant isolation). */
@@ -57,7 +82,29 @@ export interface McpApp {
 export function createMcpApp(options: McpAppOptions): McpApp {
   const modern = createMcpHandler((ctx) => buildServer(callerOf(ctx.authInfo)), { responseMode: "json", legacy: "reject" });
 
+  const log = options.log ?? ((entry: RequestLog) => console.log(JSON.stringify({ level: "INFO", message: "request", ...entry })));
+
   async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<Response> {
+    const started = Date.now();
+    const { request } = gateway;
+    const facts: Mutable<Partial<RequestLog>> = { ...(await describe(request)) };
+    const response = await route(gateway, invocation, facts);
+    const sessionId = response.headers.get("mcp-session-id") ?? request.headers.get("mcp-session-id");
+    if (!facts.error && response.status >= 400) facts.error = await errorCode(response);
+    log({
+      requestId: gateway.requestId,
+      traceId: process.env._X_AMZN_TRACE_ID,
+      ...facts,
+      session: sessionId ? createHash("sha256").update(sessionId).digest("hex").slice(0, 16) : undefined,
+      httpMethod: request.method,
+      path: new URL(request.url).pathname,
+      status: response.status,
+      durationMs: Date.now() - started,
+    });
+    return response;
+  }
+
+  async function route(gateway: GatewayRequest, invocation: InvocationContext, facts: Mutable<Partial<RequestLog>>): Promise<Response> {
     const { request } = gateway;
     const path = new URL(request.url).pathname;
     if (DISCOVERY_PATHS.includes(path)) return discovery(request);
@@ -67,6 +114,8 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     if (refused) return refused;
     const caller = identify(gateway.claims);
     if (typeof caller === "string") return jsonRpcError(403, -32001, caller);
+    facts.tenant = caller.tenant;
+    facts.principal = caller.principal;
     if (invocation.tenantId !== undefined && invocation.tenantId !== caller.tenant) {
       return jsonRpcError(403, -32001, "The invocation's tenant does not match the token's tenant claim; the request is refused.");
     }
@@ -75,10 +124,11 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       if (await isLegacyRequest(request)) return await legacy(request, caller);
       return await modern.fetch(request, { authInfo: authInfoOf(caller, gateway.claims) });
     } catch (error) {
+      facts.error = (error as Error).name;
       if (error instanceof SessionStoreUnavailableError) {
         return jsonRpcError(503, -32002, "Sessions are temporarily unavailable; retry shortly.", { "retry-after": "1" });
       }
-      console.error(JSON.stringify({ level: "ERROR", message: "unhandled error", error: (error as Error).name, detail: (error as Error).message }));
+      console.error(JSON.stringify({ level: "ERROR", message: "unhandled error", requestId: gateway.requestId, error: (error as Error).name, detail: (error as Error).message }));
       return jsonRpcError(500, -32603, "Internal error.");
     }
   }
@@ -194,6 +244,30 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   }
 
   return { handle };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The JSON-RPC method and tool of a POST, read from a copy of the body (never its arguments). */
+async function describe(request: Request): Promise<Pick<RequestLog, "method" | "tool">> {
+  if (request.method !== "POST") return {};
+  const body = (await request
+    .clone()
+    .json()
+    .catch(() => undefined)) as { method?: unknown; params?: { name?: unknown } } | unknown[] | undefined;
+  if (Array.isArray(body)) return { method: "batch" };
+  const method = typeof body?.method === "string" ? body.method : undefined;
+  const tool = method === "tools/call" && typeof body?.params?.name === "string" ? body.params.name : undefined;
+  return { method, tool };
+}
+
+/** The JSON-RPC error code of an error answer, as text, when it has one. */
+async function errorCode(response: Response): Promise<string | undefined> {
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as { error?: { code?: number } } | undefined;
+  return body?.error?.code !== undefined ? `jsonrpc:${body.error.code}` : `http:${response.status}`;
 }
 
 function callerOf(authInfo: AuthInfo | undefined): Caller {
