@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMcpApp, McpApp, McpAppOptions } from "../handler/mcp-app.js";
 import { DynamoSessionStore } from "../handler/session-store.js";
-import { LocalDynamo, startDynalite } from "./support/dynalite.js";
+import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
 
 /**
  * The MCP application on web requests, as API Gateway hands them over: each
@@ -32,7 +32,7 @@ const json = async (response: Response): Promise<any> => response.json();
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startLocalDynamo();
 });
 afterAll(() => dynamo?.stop());
 
@@ -148,7 +148,7 @@ describe.each([
 
 describe("sessions store failure", () => {
   it("answers 503 with a JSON-RPC error and Retry-After, never a stack trace", async () => {
-    const stopped = await startDynalite();
+    const stopped = await startLocalDynamo();
     const sessions = new DynamoSessionStore({ tableName: await stopped.createSessionsTable(), ttlSeconds: 600, clientConfig: { ...stopped.clientConfig, maxAttempts: 1 } });
     await stopped.stop();
     const app = createMcpApp({ ...base, sessions });
@@ -230,7 +230,7 @@ describe("request log", () => {
 
   it("records the class of an error the store threw", async () => {
     const lines: { error?: string }[] = [];
-    const stopped = await startDynalite();
+    const stopped = await startLocalDynamo();
     const sessions = new DynamoSessionStore({ tableName: await stopped.createSessionsTable(), ttlSeconds: 600, clientConfig: { ...stopped.clientConfig, maxAttempts: 1 } });
     await stopped.stop();
     await call(createMcpApp({ ...base, sessions, log: (entry) => lines.push(entry) }), post(initializeBody()));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DynamoSessionStore, NewSession, newSessionId, SessionConflictError, SessionStoreUnavailableError } from "../handler/session-store.js";
-import { LocalDynamo, startDynalite } from "./support/dynalite.js";
+import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
 
 /** Session store against dynalite, an embedded DynamoDB-compatible server (no mock). */
 let dynamo: LocalDynamo;
@@ -19,7 +19,7 @@ const session = (overrides: Partial<NewSession> = {}): NewSession => ({
 });
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startLocalDynamo();
 });
 afterAll(() => dynamo?.stop());
 beforeEach(async () => {
@@ -88,7 +88,7 @@ describe("DynamoSessionStore", () => {
   });
 
   it("fails with SessionStoreUnavailableError when the store cannot be reached (stopped server)", async () => {
-    const stopped = await startDynalite();
+    const stopped = await startLocalDynamo();
     const table = await stopped.createSessionsTable();
     const unreachable = new DynamoSessionStore({ tableName: table, ttlSeconds: TTL, clientConfig: { ...stopped.clientConfig, maxAttempts: 2 } });
     await stopped.stop();

@@ -1,12 +1,5 @@
-import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { optionsFromEnvironment } from "./config.js";
-import { fromHttpApiEvent, HttpApiEvent, toHttpApiResult } from "./events/http-api.js";
-import { createMcpApp } from "./mcp-app.js";
+import { createHttpApiHandler } from "./lambda.js";
 
-// Built once per cold start; every request reuses it.
-const app = createMcpApp(optionsFromEnvironment(process.env));
-
-/** Lambda entry for API Gateway HTTP API (payload 2.0) events. */
-export async function handler(event: HttpApiEvent, context: Context & { tenantId?: string }): Promise<APIGatewayProxyStructuredResultV2> {
-  return toHttpApiResult(await app.handle(fromHttpApiEvent(event), { tenantId: context.tenantId }));
-}
+/** Lambda entry for API Gateway HTTP API events; built once per cold start from the function's environment. */
+export const handler = createHttpApiHandler(optionsFromEnvironment(process.env));

@@ -2,15 +2,21 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY } from "../../handler/session-schema.js";
+import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY } from "../session-schema.js";
+
+/** Client settings that reach a local DynamoDB (credentials are required by the SDK, never checked). */
+export interface LocalDynamoConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
 
 /** An embedded DynamoDB-compatible server (dynalite, in memory) on a free loopback port. */
 export interface LocalDynamo {
   readonly endpoint: string;
-  /** Client settings that reach it (credentials are required by the SDK, never checked). */
-  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  readonly clientConfig: LocalDynamoConfig;
   /**
-   * Creates a sessions table with the schema the infrastructure deploys;
+   * Creates a sessions table with the schema the infrastructure deploys and
    * returns its name. dynalite has no TTL sweeper, like DynamoDB's lazy one:
    * expiry is the store's own reading of `expires_at`.
    */
@@ -20,8 +26,8 @@ export interface LocalDynamo {
 
 let tables = 0;
 
-/** Starts dynalite; stop() it when done. */
-export async function startDynalite(): Promise<LocalDynamo> {
+/** Starts dynalite in memory; stop() it when done. */
+export async function startLocalDynamo(): Promise<LocalDynamo> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -29,7 +35,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
   return {
     endpoint,
     clientConfig,
-    async createSessionsTable(name = `sessions-${++tables}`) {
+    async createSessionsTable(name = `mcp-sessions-${++tables}`) {
       await new DynamoDBClient(clientConfig).send(
         new CreateTableCommand({
           TableName: name,

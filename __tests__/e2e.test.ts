@@ -1,0 +1,154 @@
+import { execFile } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { LocalServer, startLocalServer } from "../handler/local/server.js";
+import { ROOT } from "./support/terraform-workdir.js";
+
+/**
+ * End to end over real HTTP on loopback: the SDK's own client against the
+ * local server (Lambda handler, local JWT authorizer, sessions in dynalite).
+ */
+const stateDir = mkdtempSync(join(tmpdir(), "mcp-local-state-"));
+let server: LocalServer;
+let acme: string;
+let globex: string;
+
+beforeAll(async () => {
+  server = await startLocalServer({ port: 0, stateDir });
+  acme = await server.issuer.mint({ tenant: "acme" });
+  globex = await server.issuer.mint({ tenant: "globex" });
+});
+afterAll(() => server?.close());
+
+type Whoami = { tenant: string; principal: string; session: string | null };
+
+/** A connected SDK client; `pin` selects the 2026-07-28 revision, otherwise the client speaks the 2025 line. */
+async function connect(token: string, pin?: "2026-07-28"): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const client = new Client({ name: "e2e", version: "1.0.0" }, pin ? { versionNegotiation: { mode: { pin } } } : {});
+  const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+async function whoami(client: Client): Promise<Whoami> {
+  const result = await client.callTool({ name: "whoami", arguments: {} });
+  return result.structuredContent as Whoami;
+}
+
+/** A raw HTTP request, so the tests control headers fetch would not let them set (Host, Origin). */
+function raw(headers: Record<string, string>, body = '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers } },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("a 2025-era client", () => {
+  it("initializes a session, lists and calls tools in it, ends it with DELETE, and then gets 404", async () => {
+    const { client, transport } = await connect(acme);
+    expect(transport.sessionId).toMatch(/^[\x21-\x7e]{43}$/);
+    expect(client.getServerVersion()).toMatchObject({ name: "cdktf-aws-mcp-server" });
+    const tools = await client.listTools();
+    expect(tools.tools.map((t) => t.name)).toEqual(expect.arrayContaining(["whoami", "echo"]));
+    expect(await whoami(client)).toEqual({ tenant: "acme", principal: "acme", session: transport.sessionId });
+    const echoed = await client.callTool({ name: "echo", arguments: { text: "hello" } });
+    expect(echoed.content).toEqual([{ type: "text", text: "hello" }]);
+
+    const sessionId = transport.sessionId!;
+    await transport.terminateSession();
+    const after = await raw({ authorization: `Bearer ${acme}`, "mcp-session-id": sessionId, "mcp-protocol-version": transport.protocolVersion ?? "2025-11-25" });
+    expect(after.status).toBe(404);
+    await client.close();
+  });
+
+  it("cannot use another tenant's session: 404, as if it did not exist", async () => {
+    const { client, transport } = await connect(acme);
+    const stolen = await raw({ authorization: `Bearer ${globex}`, "mcp-session-id": transport.sessionId!, "mcp-protocol-version": transport.protocolVersion! });
+    expect(stolen.status).toBe(404);
+    expect(await whoami(client)).toMatchObject({ tenant: "acme" });
+    await client.close();
+  });
+});
+
+describe("a 2026-07-28 client", () => {
+  it("is served statelessly: no session id, tools listed and called", async () => {
+    const { client, transport } = await connect(acme, "2026-07-28");
+    expect(transport.sessionId).toBeUndefined();
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(expect.arrayContaining(["whoami", "echo"]));
+    expect(await whoami(client)).toEqual({ tenant: "acme", principal: "acme", session: null });
+    await client.close();
+  });
+});
+
+describe("the local authorizer answers as API Gateway's JWT authorizer does", () => {
+  it("401 with WWW-Authenticate: Bearer without a token", async () => {
+    const response = await raw({});
+    expect(response.status).toBe(401);
+    expect(response.headers["www-authenticate"]).toBe("Bearer");
+  });
+  it("401 invalid_token for an expired token", async () => {
+    const response = await raw({ authorization: `Bearer ${await server.issuer.mint({ tenant: "acme", expiresInSeconds: -60 })}` });
+    expect(response.status).toBe(401);
+    expect(response.headers["www-authenticate"]).toContain('error="invalid_token"');
+  });
+  it("401 invalid_token for a token signed by someone else", async () => {
+    const forged = acme.replace(/\.[^.]+$/, ".c2lnbmF0dXJl");
+    expect((await raw({ authorization: `Bearer ${forged}` })).status).toBe(401);
+  });
+  it("403 insufficient_scope for a token without mcp/invoke", async () => {
+    const response = await raw({ authorization: `Bearer ${await server.issuer.mint({ tenant: "acme", scope: "mcp/read" })}` });
+    expect(response.status).toBe(403);
+    expect(response.headers["www-authenticate"]).toContain('error="insufficient_scope"');
+  });
+  it("403 for a Host or Origin naming another host (DNS rebinding protection)", async () => {
+    expect((await raw({ authorization: `Bearer ${acme}`, host: "evil.example" })).status).toBe(403);
+    expect((await raw({ authorization: `Bearer ${acme}`, origin: "http://evil.example" })).status).toBe(403);
+  });
+  it("serves discovery metadata without a token", async () => {
+    const response = await fetch(new URL("/.well-known/oauth-protected-resource/mcp", server.url));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ resource: server.url, scopes_supported: ["mcp/invoke"] });
+  });
+});
+
+describe("npm start -- --no-auth and npm run token", () => {
+  it("--no-auth serves every request as the fixed local tenant", async () => {
+    const open = await startLocalServer({ port: 0, auth: false, stateDir });
+    try {
+      const client = new Client({ name: "inspector", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(open.url)));
+      expect(await whoami(client)).toMatchObject({ tenant: "local" });
+      await client.close();
+    } finally {
+      await open.close();
+    }
+  });
+
+  it("npm run token prints only a token the server accepts, with the asked tenant, scope and expiry", async () => {
+    const run = promisify(execFile);
+    const env = { ...process.env, MCP_LOCAL_STATE_DIR: stateDir };
+    const { stdout } = await run("npm", ["run", "--silent", "token", "--", "--tenant", "initech"], { cwd: ROOT, env });
+    expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const client = (await connect(stdout.trim())).client;
+    expect(await whoami(client)).toMatchObject({ tenant: "initech" });
+    await client.close();
+    const expired = await run("npm", ["run", "--silent", "token", "--", "--tenant", "initech", "--expires-in=-5"], { cwd: ROOT, env });
+    expect((await raw({ authorization: `Bearer ${expired.stdout.trim()}` })).status).toBe(401);
+    const wrong = await run("npm", ["run", "--silent", "token", "--", "--expires-in", "soon"], { cwd: ROOT, env }).catch((e: { code: number; stderr: string }) => e);
+    expect(wrong).toMatchObject({ code: 1, stderr: expect.stringContaining("--expires-in must be a whole number of seconds") });
+  });
+});

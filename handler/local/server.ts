@@ -1,0 +1,72 @@
+import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
+import { createHttpApiHandler } from "../lambda.js";
+import { DynamoSessionStore } from "../session-store.js";
+import { startLocalDynamo } from "./dynamo.js";
+import { startLocalGateway } from "./gateway.js";
+import { LOCAL_ISSUER, LocalIssuer, localStateDir } from "./issuer.js";
+
+/** Options of {@link startLocalServer}. */
+export interface LocalServerOptions {
+  /** Default 3000; 0 picks a free port. */
+  readonly port?: number;
+  /** false: no authorizer, every request comes from the fixed local tenant (for tools such as the MCP Inspector). */
+  readonly auth?: boolean;
+  /** Where the issuer's signing key is kept. */
+  readonly stateDir?: string;
+  /** The claim naming the tenant (MCP_TENANT_CLAIM on AWS). */
+  readonly tenantClaim?: string;
+  /** Client ids the authorizer accepts; empty: any client of the local issuer. */
+  readonly audience?: readonly string[];
+  /** Session lifetime in seconds. */
+  readonly sessionTtlSeconds?: number;
+}
+
+/** A running local MCP server. */
+export interface LocalServer {
+  readonly url: string;
+  readonly issuer: LocalIssuer;
+  close(): Promise<void>;
+}
+
+/** The tenant of every request when the server runs without its authorizer. */
+export const NO_AUTH_TENANT = "local";
+
+/**
+ * The MCP server on this machine with the production code path: the Lambda
+ * handler behind a local API Gateway (JWT authorizer included) and sessions
+ * in an embedded DynamoDB-compatible server (dynalite, in memory).
+ */
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const tenantClaim = options.tenantClaim ?? "client_id";
+  const issuer = await LocalIssuer.open(options.stateDir ?? localStateDir());
+  const dynamo = await startLocalDynamo();
+  const sessions = new DynamoSessionStore({
+    tableName: await dynamo.createSessionsTable("mcp-server-sessions"),
+    ttlSeconds: options.sessionTtlSeconds ?? 86400,
+    clientConfig: dynamo.clientConfig,
+  });
+  const gateway = await startLocalGateway({
+    port: options.port ?? 3000,
+    issuer: options.auth === false ? undefined : issuer,
+    audience: options.audience,
+    noAuthClaims: { client_id: NO_AUTH_TENANT, sub: NO_AUTH_TENANT, scope: "mcp/invoke", [tenantClaim]: NO_AUTH_TENANT },
+    handler: (url) =>
+      createHttpApiHandler({
+        tenantClaim,
+        issuer: LOCAL_ISSUER,
+        resourceUrl: url,
+        scopes: ["mcp/invoke"],
+        // Browsers may call only from this server's own localhost origins.
+        allowedOrigins: localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`),
+        sessions,
+      }),
+  });
+  return {
+    url: gateway.url,
+    issuer,
+    close: async () => {
+      await gateway.close();
+      await dynamo.stop();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { parseArgs } from "node:util";
+import { NO_AUTH_TENANT, startLocalServer } from "./server.js";
+
+/** `npm start [-- --no-auth]`: the MCP server on http://127.0.0.1:${PORT:-3000}/mcp. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { "no-auth": { type: "boolean", default: false } }, strict: true });
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  const server = await startLocalServer({ port, auth: !values["no-auth"], tenantClaim: process.env.MCP_TENANT_CLAIM || undefined });
+  console.log(`MCP server listening on ${server.url}`);
+  console.log("Sessions: on, in an embedded DynamoDB (dynalite, in memory).");
+  if (values["no-auth"]) {
+    console.log(`Authorizer: off; every request is tenant "${NO_AUTH_TENANT}".`);
+  } else {
+    console.log("Authorizer: on. Get a token and call the server:");
+    console.log("  TOKEN=$(npm run --silent token -- --tenant acme)");
+    console.log(`  curl -s ${server.url} -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\`);
+    console.log(`    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'`);
+  }
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: Error) => {
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
+});
