@@ -152,3 +152,28 @@ describe("npm start -- --no-auth and npm run token", () => {
     expect(wrong).toMatchObject({ code: 1, stderr: expect.stringContaining("--expires-in must be a whole number of seconds") });
   });
 });
+
+describe("npm start", () => {
+  it("serves the MCP endpoint on the printed URL and stops on SIGTERM", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn("npm", ["run", "--silent", "start"], { cwd: ROOT, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir }, detached: true });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk;
+          const found = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+          if (found) resolve(found[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`npm start exited (${code}) before listening: ${out}`)));
+      });
+      const token = await server.issuer.mint({ tenant: "acme" });
+      const client = new Client({ name: "smoke", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      expect(await whoami(client)).toMatchObject({ tenant: "acme" });
+      await client.close();
+    } finally {
+      process.kill(-child.pid!, "SIGTERM");
+    }
+  });
+});

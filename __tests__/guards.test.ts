@@ -52,6 +52,7 @@ const CASES: Case[] = [
   validation("lambda_memory_size", { lambda_memory_size: 64 }, "fails when lambda_memory_size is below 128 MB"),
   validation("reserved_concurrent_executions", { reserved_concurrent_executions: 0 }, "fails when reserved_concurrent_executions is 0"),
   validation("environment_variables", { environment_variables: { MCP_ISSUER: "https://evil.example" } }, "fails when environment_variables sets a module MCP_ setting"),
+  validation("allowed_origins", { allowed_origins: ["https://app.example.com/"] }, "fails when an allowed origin has a path or trailing slash"),
   validation("cognito_user_pool_id", { cognito_user_pool_id: "my-pool" }, "fails when cognito_user_pool_id is not a pool id"),
   validation("cognito_user_pool_endpoint", { cognito_user_pool_endpoint: "https://login.example.com" }, "fails when cognito_user_pool_endpoint is not a Cognito endpoint"),
   validation("cognito_client_id", { cognito_client_id: "not a client id!" }, "fails when cognito_client_id has invalid characters"),

@@ -73,6 +73,10 @@ describe.each([
     expect(response.status).toBe(400);
     expect((await json(response)).error.code).toBe(-32700);
   });
+  it("413 when the body is over the size bound (4 MiB)", async () => {
+    const big = { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "echo", arguments: { text: "x".repeat(5 * 1024 * 1024) } } };
+    expect((await call(app, post(big, await session()))).status).toBe(413);
+  });
   it("202 with an empty body for notifications only", async () => {
     const response = await call(app, post({ jsonrpc: "2.0", method: "notifications/initialized" }, await session()));
     expect(response.status).toBe(202);

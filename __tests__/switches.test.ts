@@ -137,9 +137,15 @@ describe.concurrent("resource properties for every switch", () => {
     expect(outputOf(p, "sessions_table_name")).toBeNull();
   });
 
+  it("allowed_origins: reach the server as MCP_ALLOWED_ORIGINS", async () => {
+    const env = await environment("minimal", { allowed_origins: ["https://app.example.com", "http://localhost:6274"] });
+    expect(env.MCP_ALLOWED_ORIGINS).toBe("https://app.example.com,http://localhost:6274");
+  });
+
   it("the server's settings come from the inputs and extra variables are merged in", async () => {
     expect(await environment("sessions")).toEqual({
       LOG_LEVEL: "info",
+      MCP_ALLOWED_ORIGINS: "",
       MCP_ISSUER: "https://<aws_cognito_user_pool.this.endpoint>",
       MCP_RESOURCE_URL: "<aws_apigatewayv2_api.this.api_endpoint>/mcp",
       MCP_SCOPES: "mcp/invoke",

@@ -78,6 +78,7 @@ describe("inputs", () => {
       lambda_memory_size: 1024,
       reserved_concurrent_executions: 100,
       environment_variables: {},
+      allowed_origins: [],
       cognito_user_pool_id: null,
       cognito_user_pool_endpoint: null,
       cognito_client_id: null,

@@ -1,7 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import type { Caller } from "./caller.js";
-import { registerEcho } from "./tools/echo.js";
-import { registerWhoami } from "./tools/whoami.js";
+import { TOOLS } from "./tools/index.js";
 
 /** Name and version the server reports in `initialize` and `server/discover`. */
 export const SERVER_INFO = { name: "cdktf-aws-mcp-server", version: "0.1.0" };
@@ -12,7 +11,6 @@ export const SERVER_INFO = { name: "cdktf-aws-mcp-server", version: "0.1.0" };
  */
 export function buildServer(caller: Caller): McpServer {
   const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
-  registerWhoami(server, caller);
-  registerEcho(server);
+  for (const register of TOOLS) register(server, caller);
   return server;
 }

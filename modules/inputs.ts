@@ -192,6 +192,18 @@ export const INPUTS = {
       },
     ],
   },
+  allowed_origins: {
+    type: "list(string)",
+    description:
+      "Browser origins (`https://host[:port]`) allowed to call the server. A request whose `Origin` is not listed is refused with 403; requests without `Origin` (non-browser MCP clients) pass. Empty: no browser may call.",
+    default: [],
+    validation: [
+      {
+        condition: 'alltrue([for o in var.allowed_origins : can(regex("^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", o))])',
+        message: "allowed_origins must be origins such as \"https://app.example.com\" or \"http://localhost:6274\": scheme, lowercase host and optional port, no path or trailing slash.",
+      },
+    ],
+  },
   // --- Authentication --------------------------------------------------------
   cognito_user_pool_id: {
     type: "string",

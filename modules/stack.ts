@@ -55,6 +55,7 @@ export class McpServerStack extends TerraformStack {
       MCP_ISSUER               = ${auth.issuer}
       MCP_RESOURCE_URL         = ${mcpEndpoint}
       MCP_SCOPES               = "${MCP_SCOPE}"
+      MCP_ALLOWED_ORIGINS      = join(",", var.allowed_origins)
     }, ${SessionsTable.enabled} ? { MCP_SESSIONS_TABLE = ${sessions.tableName} } : {}, ${CLOUDFRONT_ENABLED} ? { MCP_ORIGIN_VERIFY_SECRET = ${edge.originVerifySecret} } : {})`;
 
     const server = new McpFunction(this, "function", {
