@@ -118,6 +118,19 @@ describe("the local authorizer answers as API Gateway's JWT authorizer does", ()
     expect((await raw({ authorization: `Bearer ${acme}`, host: "evil.example" })).status).toBe(403);
     expect((await raw({ authorization: `Bearer ${acme}`, origin: "http://evil.example" })).status).toBe(403);
   });
+  it("401 invalid_token for a client that is not an accepted audience", async () => {
+    const strict = await startLocalServer({ port: 0, stateDir, audience: ["acme"] });
+    try {
+      const post = (token: string) =>
+        fetch(strict.url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: "{}" });
+      const refused = await post(globex);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toContain('error="invalid_token"');
+      expect((await post(acme)).status).not.toBe(401);
+    } finally {
+      await strict.close();
+    }
+  });
   it("serves discovery metadata without a token", async () => {
     const response = await fetch(new URL("/.well-known/oauth-protected-resource/mcp", server.url));
     expect(response.status).toBe(200);

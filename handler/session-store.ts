@@ -74,19 +74,17 @@ export class DynamoSessionStore {
   async create(session: NewSession): Promise<Session> {
     const now = this.now();
     const stored: Session = { ...session, createdAt: now, lastSeenAt: now, expiresAt: this.expiry(now) };
-    try {
-      await this.documents.send(
+    const written = await this.conditionally(() =>
+      this.documents.send(
         new PutCommand({
           TableName: this.options.tableName,
           Item: toItem(stored),
           ConditionExpression: "attribute_not_exists(#session)",
           ExpressionAttributeNames: { "#session": SESSION_KEY },
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new SessionConflictError(session.sessionId);
-      throw new SessionStoreUnavailableError(error);
-    }
+      ),
+    );
+    if (!written) throw new SessionConflictError(session.sessionId);
     return stored;
   }
 
@@ -105,8 +103,8 @@ export class DynamoSessionStore {
    */
   async touch(tenantId: string, sessionId: string): Promise<boolean> {
     const now = this.now();
-    try {
-      await this.documents.send(
+    return this.conditionally(() =>
+      this.documents.send(
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: key(tenantId, sessionId),
@@ -115,18 +113,14 @@ export class DynamoSessionStore {
           ExpressionAttributeNames: { "#session": SESSION_KEY, "#ttl": TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":now": now, ":expires": this.expiry(now), ":nowSeconds": Math.floor(now / 1000) },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw new SessionStoreUnavailableError(error);
-    }
+      ),
+    );
   }
 
   /** Ends the tenant's session. Returns false when there was none to end. */
   async delete(tenantId: string, sessionId: string): Promise<boolean> {
-    try {
-      await this.documents.send(
+    return this.conditionally(() =>
+      this.documents.send(
         new DeleteCommand({
           TableName: this.options.tableName,
           Key: key(tenantId, sessionId),
@@ -134,16 +128,23 @@ export class DynamoSessionStore {
           ExpressionAttributeNames: { "#session": SESSION_KEY, "#ttl": TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":nowSeconds": Math.floor(this.now() / 1000) },
         }),
-      );
+      ),
+    );
+  }
+
+  private expiry(nowMs: number): number {
+    return Math.floor(nowMs / 1000) + this.options.ttlSeconds;
+  }
+
+  /** Runs a conditional write: false when its condition failed, SessionStoreUnavailableError when the store did. */
+  private async conditionally(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw new SessionStoreUnavailableError(error);
     }
-  }
-
-  private expiry(nowMs: number): number {
-    return Math.floor(nowMs / 1000) + this.options.ttlSeconds;
   }
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
