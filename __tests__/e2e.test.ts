@@ -167,7 +167,7 @@ describe("npm start -- --no-auth and npm run token", () => {
 });
 
 describe("npm start", () => {
-  it("serves the MCP endpoint on the printed URL and stops on SIGTERM", async () => {
+  it("serves clients of both protocol lines on the printed URL (a session for the 2025 one)", async () => {
     const { spawn } = await import("node:child_process");
     const child = spawn("npm", ["run", "--silent", "start"], { cwd: ROOT, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir }, detached: true });
     try {
@@ -181,10 +181,13 @@ describe("npm start", () => {
         child.on("exit", (code) => reject(new Error(`npm start exited (${code}) before listening: ${out}`)));
       });
       const token = await server.issuer.mint({ tenant: "acme" });
-      const client = new Client({ name: "smoke", version: "1" });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-      expect(await whoami(client)).toMatchObject({ tenant: "acme" });
-      await client.close();
+      for (const options of [{}, { versionNegotiation: { mode: { pin: "2026-07-28" as const } } }]) {
+        const client = new Client({ name: "smoke", version: "1" }, options);
+        const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+        await client.connect(transport);
+        expect(await whoami(client)).toEqual({ tenant: "acme", principal: "acme", session: transport.sessionId ?? null });
+        await client.close();
+      }
     } finally {
       process.kill(-child.pid!, "SIGTERM");
     }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { fromHttpApiEvent, HttpApiEvent, toHttpApiResult } from "../handler/events/http-api.js";
+import { createHttpApiHandler } from "../handler/lambda.js";
 
 /** A fresh copy of a JSON event fixture per test. */
 const fixture = (name: string): HttpApiEvent => JSON.parse(readFileSync(join(__dirname, "fixtures", `${name}.json`), "utf8"));
@@ -72,6 +73,53 @@ describe("Lambda entry handler/index.ts", () => {
     vi.resetModules();
     const { handler } = await import("../handler/index.js");
     const result = await handler(fixture("http-api-initialize"), { tenantId: "globex" } as Parameters<typeof handler>[1]);
+    expect(result.statusCode).toBe(403);
+  });
+});
+
+describe("2025 status rules through the Lambda handler (stateless)", () => {
+  const handler = createHttpApiHandler({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], log: () => undefined });
+  const context = {} as Parameters<typeof handler>[1];
+  /** The initialize fixture with a plain body and changed parts. */
+  function event(change: (e: HttpApiEvent) => void, body?: unknown): HttpApiEvent {
+    const e = fixture("http-api-initialize");
+    if (body !== undefined) {
+      e.body = JSON.stringify(body);
+      e.isBase64Encoded = false;
+    }
+    change(e);
+    return e;
+  }
+
+  it("406 when Accept lacks text/event-stream", async () => {
+    expect((await handler(event((e) => (e.headers.accept = "application/json")), context)).statusCode).toBe(406);
+  });
+  it("415 for a non-JSON content type", async () => {
+    expect((await handler(event((e) => (e.headers["content-type"] = "text/plain")), context)).statusCode).toBe(415);
+  });
+  it("400 with -32700 for an unparsable body", async () => {
+    const result = await handler(event((e) => ((e.body = "{oops"), (e.isBase64Encoded = false))), context);
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body!).error.code).toBe(-32700);
+  });
+  it("202 and an empty body for a notification", async () => {
+    const result = await handler(event((e) => (e.headers["mcp-protocol-version"] = "2025-06-18"), { jsonrpc: "2.0", method: "notifications/initialized" }), context);
+    expect(result).toMatchObject({ statusCode: 202, body: "" });
+  });
+  it("400 for a batch under 2025-06-18 and for an unsupported MCP-Protocol-Version", async () => {
+    const batch = await handler(event((e) => (e.headers["mcp-protocol-version"] = "2025-06-18"), [{ jsonrpc: "2.0", id: 1, method: "tools/list" }]), context);
+    expect(batch.statusCode).toBe(400);
+    const version = await handler(event((e) => (e.headers["mcp-protocol-version"] = "2099-01-01"), { jsonrpc: "2.0", id: 1, method: "tools/list" }), context);
+    expect(version.statusCode).toBe(400);
+  });
+  it("405 with Allow for GET and for DELETE without sessions", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      const result = await handler(event((e) => ((e.requestContext.http.method = method), (e.body = undefined))), context);
+      expect(result).toMatchObject({ statusCode: 405, headers: expect.objectContaining({ allow: "POST" }) });
+    }
+  });
+  it("403 when the authorizer's claims lack the tenant claim", async () => {
+    const result = await handler(event((e) => delete e.requestContext.authorizer), context);
     expect(result.statusCode).toBe(403);
   });
 });
