@@ -87,8 +87,10 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<Response> {
     const started = Date.now();
     const { request } = gateway;
-    const facts: Mutable<Partial<RequestLog>> = { ...(await describe(request)) };
-    const response = await route(gateway, invocation, facts);
+    // Parsed once for the log and the session layer; undefined when absent or not JSON.
+    const body = request.method === "POST" ? await request.clone().json().catch(() => undefined) : undefined;
+    const facts: Mutable<Partial<RequestLog>> = { ...describe(body) };
+    const response = await route(gateway, invocation, body, facts);
     const sessionId = response.headers.get("mcp-session-id") ?? request.headers.get("mcp-session-id");
     if (!facts.error && response.status >= 400) facts.error = await errorCode(response);
     log({
@@ -104,7 +106,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     return response;
   }
 
-  async function route(gateway: GatewayRequest, invocation: InvocationContext, facts: Mutable<Partial<RequestLog>>): Promise<Response> {
+  async function route(gateway: GatewayRequest, invocation: InvocationContext, body: unknown, facts: Mutable<Partial<RequestLog>>): Promise<Response> {
     const { request } = gateway;
     const path = new URL(request.url).pathname;
     if (DISCOVERY_PATHS.includes(path)) return discovery(request);
@@ -121,7 +123,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     }
 
     try {
-      if (await isLegacyRequest(request)) return await legacy(request, caller);
+      if (await isLegacyRequest(request)) return await legacy(request, body, caller);
       return await modern.fetch(request, { authInfo: authInfoOf(caller, gateway.claims) });
     } catch (error) {
       facts.error = (error as Error).name;
@@ -167,7 +169,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     return { tenant: String(tenant), principal: String(principal) };
   }
 
-  async function legacy(request: Request, caller: Caller): Promise<Response> {
+  async function legacy(request: Request, body: unknown, caller: Caller): Promise<Response> {
     const sessions = options.sessions;
     const allow = sessions ? "POST, DELETE" : "POST";
     if (request.method === "GET") {
@@ -181,10 +183,6 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     }
     if (request.method !== "POST") return jsonRpcError(405, -32000, `Method ${request.method} is not allowed.`, { allow });
 
-    const body = await request
-      .clone()
-      .json()
-      .catch(() => undefined);
     // Unparsable: the transport answers 400 with -32700 (and 406 / 415 first, where they apply).
     if (body === undefined) return serve(request, caller);
     const headerVersion = request.headers.get("mcp-protocol-version");
@@ -248,16 +246,12 @@ export function createMcpApp(options: McpAppOptions): McpApp {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The JSON-RPC method and tool of a POST, read from a copy of the body (never its arguments). */
-async function describe(request: Request): Promise<Pick<RequestLog, "method" | "tool">> {
-  if (request.method !== "POST") return {};
-  const body = (await request
-    .clone()
-    .json()
-    .catch(() => undefined)) as { method?: unknown; params?: { name?: unknown } } | unknown[] | undefined;
+/** The JSON-RPC method and tool of a request body (never its arguments). */
+function describe(body: unknown): Pick<RequestLog, "method" | "tool"> {
   if (Array.isArray(body)) return { method: "batch" };
-  const method = typeof body?.method === "string" ? body.method : undefined;
-  const tool = method === "tools/call" && typeof body?.params?.name === "string" ? body.params.name : undefined;
+  const message = body as { method?: unknown; params?: { name?: unknown } } | undefined;
+  const method = typeof message?.method === "string" ? message.method : undefined;
+  const tool = method === "tools/call" && typeof message?.params?.name === "string" ? message.params.name : undefined;
   return { method, tool };
 }
 
