@@ -46,6 +46,7 @@ const CASES: Case[] = [
     { vpc_security_group_ids: ["sg-01", "sg-02", "sg-03", "sg-04", "sg-05", "sg-06"].map((s) => `${s}23456789abcdef`) },
     "fails when more than five security groups are given",
   ),
+  validation("api_type", { api_type: "GRPC" }, "fails when api_type is neither HTTP nor REST"),
   validation("image_tag", { image_tag: "-latest" }, "fails when image_tag is not a Docker tag"),
   validation("image_uri", { image_uri: "docker.io/library/node:22" }, "fails when image_uri is not in ECR"),
   validation("lambda_timeout", { lambda_timeout: 60 }, "fails when lambda_timeout exceeds the HTTP API's 30 s"),
@@ -55,6 +56,7 @@ const CASES: Case[] = [
   validation("allowed_origins", { allowed_origins: ["https://app.example.com/"] }, "fails when an allowed origin has a path or trailing slash"),
   validation("cognito_user_pool_id", { cognito_user_pool_id: "my-pool" }, "fails when cognito_user_pool_id is not a pool id"),
   validation("cognito_user_pool_endpoint", { cognito_user_pool_endpoint: "https://login.example.com" }, "fails when cognito_user_pool_endpoint is not a Cognito endpoint"),
+  validation("cognito_user_pool_arn", { cognito_user_pool_arn: "us-east-1_AbCdEf123" }, "fails when cognito_user_pool_arn is not a user pool ARN"),
   validation("cognito_client_id", { cognito_client_id: "not a client id!" }, "fails when cognito_client_id has invalid characters"),
   validation("session_ttl_seconds", { session_ttl_seconds: 10 }, "fails when session_ttl_seconds is under 5 minutes"),
   validation("tenant_claim", { tenant_claim: "custom:tenant_id" }, "fails when tenant_claim has characters API Gateway expressions cannot hold"),
@@ -113,9 +115,24 @@ const CASES: Case[] = [
     expected: "must be a CLOUDFRONT-scoped web ACL",
   },
   {
+    name: "fails when a REST front trusts an external pool without its ARN",
+    vars: {
+      api_type: "REST",
+      cognito_user_pool_id: "us-east-1_AbCdEf123",
+      cognito_user_pool_endpoint: "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123",
+      cognito_client_id: "1example23456789abcdefghij",
+    },
+    expected: "With api_type = \"REST\" and an external pool, set cognito_user_pool_arn",
+  },
+  {
+    name: "fails when the REST stage gets a CLOUDFRONT-scoped web ACL",
+    vars: { api_type: "REST", waf_acl_arn: "arn:aws:wafv2:us-east-1:111122223333:global/webacl/mcp/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+    expected: "must be a REGIONAL web ACL",
+  },
+  {
     name: "fails when tenant isolation is enabled behind the HTTP API",
     vars: { enable_tenant_isolation: true },
-    expected: "enable_tenant_isolation = true cannot work behind an HTTP API",
+    expected: "enable_tenant_isolation = true cannot work behind an HTTP API: every invoke of a tenant-isolated function must carry the X-Amz-Tenant-Id header, and API Gateway HTTP APIs cannot set x-amz-* headers. Set api_type = \"REST\"",
   },
 ];
 

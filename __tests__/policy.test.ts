@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluate, synthesized } from "./support/evaluate.js";
-import { configurationOf, example, EXAMPLES, plan, PlanJson, resourcesOf } from "./support/terraform.js";
+import { configurationOf, example, plan, plannableExamples, PlanJson, resourcesOf } from "./support/terraform.js";
 import { DISCOVERY_ROUTE_KEYS } from "../modules/index.js";
 
 /**
@@ -11,6 +11,8 @@ import { DISCOVERY_ROUTE_KEYS } from "../modules/index.js";
  */
 
 const KEY = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//;
+/** Every example the offline provider can plan; rest-isolated needs 6.x and is checked by synth.test.ts. */
+const EXAMPLES = plannableExamples();
 const plans: Record<string, PlanJson> = {};
 beforeAll(async () => {
   await Promise.all(EXAMPLES.map(async (name) => (plans[name] = await plan(example(name)))));
@@ -49,22 +51,53 @@ describe("Lambda", () => {
   it("CKV_AWS_173 encrypts its environment with the customer key", () => {
     everyInstance("aws_lambda_function", (v, where) => expect(v.kms_key_arn, where).toMatch(KEY));
   });
-  it("CKV_AWS_301 / CKV_AWS_364 invoke permission names API Gateway and a source ARN", () => {
-    everyExample((p, name) => {
-      for (const r of resourcesOf(p, "aws_lambda_permission")) {
-        expect(r.values.principal, name).toBe("apigateway.amazonaws.com");
-        expect(configurationOf(p, r.address).expressions.source_arn.references, name).toContain("aws_apigatewayv2_api.this.execution_arn");
-      }
-    });
+  it("CKV_AWS_301 / CKV_AWS_364 invoke permission names API Gateway and this API's source ARN", async () => {
+    for (const name of EXAMPLES) {
+      const [permission] = resourcesOf(plans[name], "aws_lambda_permission");
+      expect(permission.values.principal, name).toBe("apigateway.amazonaws.com");
+      const front = resourcesOf(plans[name], "aws_api_gateway_rest_api").length ? "aws_api_gateway_rest_api" : "aws_apigatewayv2_api";
+      expect(await evaluate(example(name), {}, "aws_lambda_permission.api", ["source_arn"]), name).toBe(`<${front}.this.execution_arn>/*`);
+    }
   });
 });
 
 describe("API Gateway", () => {
   it("CKV_AWS_76 / AVD-AWS-0001 the stage writes access logs to a log group", () => {
     everyExample((p, name) => {
-      const logs = configurationOf(p, "aws_apigatewayv2_stage.this").expressions.access_log_settings[0];
-      expect(logs.destination_arn.references, name).toContain("aws_cloudwatch_log_group.api.arn");
-      expect(resourcesOf(p, "aws_apigatewayv2_stage")[0].values.access_log_settings[0].format, name).toContain("$context.requestId");
+      const stages = [...resourcesOf(p, "aws_apigatewayv2_stage"), ...resourcesOf(p, "aws_api_gateway_stage")];
+      expect(stages, name).toHaveLength(1);
+      const configured = configurationOf(p, stages[0].address.replace(/\[0\]$/, "")).expressions.access_log_settings[0];
+      expect(configured.destination_arn.references, name).toContain("aws_cloudwatch_log_group.api.arn");
+      expect(stages[0].values.access_log_settings[0].format, name).toContain("$context.requestId");
+    });
+  });
+  it("CKV_AWS_73 / AVD-AWS-0003 the REST stage traces with X-Ray", () => {
+    expect(everyInstance("aws_api_gateway_stage", (v, where) => expect(v.xray_tracing_enabled, where).toBe(true))).toBeGreaterThan(0);
+  });
+  it("CKV_AWS_309 every REST method that reaches the function requires the Cognito authorizer, but the discovery methods", () => {
+    expect(
+      everyInstance("aws_api_gateway_method", (v, where) => {
+        if (where.includes("well-known")) expect(v.authorization, where).toBe("NONE");
+        else {
+          expect(v.authorization, where).toBe("COGNITO_USER_POOLS");
+          expect(v.authorization_scopes, where).toEqual(["mcp/invoke"]);
+        }
+      }),
+    ).toBeGreaterThan(0);
+  });
+  it("THROTTLE (own rule) REST method settings set rate and burst above zero", () => {
+    expect(
+      everyInstance("aws_api_gateway_method_settings", (v, where) => {
+        expect(v.settings[0].throttling_rate_limit, where).toBeGreaterThan(0);
+        expect(v.settings[0].throttling_burst_limit, where).toBeGreaterThan(0);
+      }),
+    ).toBeGreaterThan(0);
+  });
+  it("CKV2_AWS_29 a REST stage given a web ACL is associated with it", () => {
+    everyExample((p, name) => {
+      if (!resourcesOf(p, "aws_api_gateway_stage").length || resourcesOf(p, "aws_cloudfront_distribution").length) return;
+      const hasWaf = resourcesOf(p, "aws_wafv2_web_acl_association").length > 0;
+      expect(hasWaf, name).toBe(name.includes("waf"));
     });
   });
   it("CKV_AWS_309 every route that reaches the function requires a JWT, but the RFC 9728 discovery routes", () => {

@@ -26,7 +26,7 @@ describe.concurrent("resource properties for every switch", () => {
 
   it("always: the integration waits one second longer than the function, and the alarms follow both timeouts", async () => {
     const p = await plan(example("minimal"), { lambda_timeout: 10 });
-    expect(resourceAt(p, "aws_apigatewayv2_integration.this").values).toMatchObject({
+    expect(resourceAt(p, "aws_apigatewayv2_integration.this[0]").values).toMatchObject({
       integration_type: "AWS_PROXY",
       payload_format_version: "2.0",
       timeout_milliseconds: 11000,
@@ -34,7 +34,7 @@ describe.concurrent("resource properties for every switch", () => {
     expect(resourceAt(p, "aws_cloudwatch_metric_alarm.lambda_duration").values).toMatchObject({ extended_statistic: "p99", threshold: 8000 });
     expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_latency").values).toMatchObject({ extended_statistic: "p99", threshold: 9900 });
     const capped = await plan(example("minimal"), { lambda_timeout: 30 });
-    expect(resourceAt(capped, "aws_apigatewayv2_integration.this").values.timeout_milliseconds).toBe(30000);
+    expect(resourceAt(capped, "aws_apigatewayv2_integration.this[0]").values.timeout_milliseconds).toBe(30000);
   });
 
   it("always: the five alarms of the architecture notify the topic when firing and when recovering", async () => {
@@ -49,7 +49,7 @@ describe.concurrent("resource properties for every switch", () => {
     expect(alarms.api_latency).toMatchObject({ metric_name: "Latency", threshold: 27000 });
     // The API id is known only after apply, so the dimensions are read from the configuration.
     const configured = synthesized().resource.aws_cloudwatch_metric_alarm;
-    expect(configured.api_5xx.dimensions).toEqual({ ApiId: "${aws_apigatewayv2_api.this.id}", Stage: "$default" });
+    expect(await evaluate(example("minimal"), {}, "aws_cloudwatch_metric_alarm.api_5xx", ["dimensions"])).toEqual({ ApiId: "<aws_apigatewayv2_api.this.id>", Stage: "$default" });
     expect(configured.lambda_errors.dimensions).toEqual({ FunctionName: "${aws_lambda_function.this.function_name}" });
     for (const name of Object.keys(alarms)) {
       const actions = configurationOf(p, `aws_cloudwatch_metric_alarm.${name}`).expressions;
@@ -72,13 +72,13 @@ describe.concurrent("resource properties for every switch", () => {
     for (const route of ["GET /.well-known/oauth-protected-resource", "GET /.well-known/oauth-protected-resource/mcp"]) {
       expect(resourceAt(p, `aws_apigatewayv2_route.discovery["${route}"]`).values).toMatchObject({ route_key: route, authorization_type: "NONE" });
     }
-    expect(resourceAt(p, "aws_apigatewayv2_stage.this").values).toMatchObject({ name: "$default", auto_deploy: true });
+    expect(resourceAt(p, "aws_apigatewayv2_stage.this[0]").values).toMatchObject({ name: "$default", auto_deploy: true });
     expect(resourceAt(p, "aws_lambda_permission.api").values).toMatchObject({ principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction" });
   });
 
   it("always: access logs are JSON with who, what, when and outcome, including the tenant claim", async () => {
     const p = await plan(example("minimal"), { tenant_claim: "tenant_id" });
-    const format = JSON.parse(resourceAt(p, "aws_apigatewayv2_stage.this").values.access_log_settings[0].format);
+    const format = JSON.parse(resourceAt(p, "aws_apigatewayv2_stage.this[0]").values.access_log_settings[0].format);
     expect(format).toMatchObject({
       requestId: "$context.requestId",
       sourceIp: "$context.identity.sourceIp",
@@ -92,7 +92,7 @@ describe.concurrent("resource properties for every switch", () => {
   });
 
   it("throttling: stage defaults and per-route overrides, both limits always set", async () => {
-    const stage = resourceAt(await plan(example("sessions")), "aws_apigatewayv2_stage.this").values;
+    const stage = resourceAt(await plan(example("sessions")), "aws_apigatewayv2_stage.this[0]").values;
     expect(stage.default_route_settings).toMatchObject([{ throttling_rate_limit: 50, throttling_burst_limit: 100 }]);
     expect(stage.route_settings).toEqual(
       expect.arrayContaining([
@@ -100,7 +100,52 @@ describe.concurrent("resource properties for every switch", () => {
         expect.objectContaining({ route_key: "DELETE /mcp", throttling_rate_limit: 5, throttling_burst_limit: 10 }),
       ]),
     );
-    expect(resourceAt(await plan(example("minimal")), "aws_apigatewayv2_stage.this").values.route_settings).toEqual([]);
+    expect(resourceAt(await plan(example("minimal")), "aws_apigatewayv2_stage.this[0]").values.route_settings).toEqual([]);
+  });
+
+  it("api_type REST: Cognito-authorized /mcp methods, open discovery, proxy integrations, a redeploying deployment, traced stage", async () => {
+    const p = await plan(example("rest-waf"));
+    expect(resourceAt(p, "aws_api_gateway_rest_api.this[0]").values).toMatchObject({ name: "mcp-server", endpoint_configuration: [expect.objectContaining({ types: ["REGIONAL"] })] });
+    expect(resourceAt(p, "aws_api_gateway_authorizer.this[0]").values).toMatchObject({ type: "COGNITO_USER_POOLS", identity_source: "method.request.header.Authorization" });
+    expect(resourceAt(p, 'aws_api_gateway_method.this["POST /mcp"]').values).toMatchObject({ http_method: "POST", authorization: "COGNITO_USER_POOLS", authorization_scopes: ["mcp/invoke"] });
+    expect(resourceAt(p, 'aws_api_gateway_method.this["GET /.well-known/oauth-protected-resource/mcp"]').values).toMatchObject({ http_method: "GET", authorization: "NONE" });
+    expect(resourceAt(p, 'aws_api_gateway_integration.this["DELETE /mcp"]').values).toMatchObject({
+      type: "AWS_PROXY",
+      integration_http_method: "POST",
+      timeout_milliseconds: 29000,
+      request_parameters: {},
+    });
+    expect(resourceAt(p, "aws_api_gateway_resource.protected_resource_mcp[0]").values.path_part).toBe("mcp");
+    expect(resourceAt(p, "aws_api_gateway_stage.this[0]").values).toMatchObject({ stage_name: "v1", xray_tracing_enabled: true });
+    expect(configurationOf(p, "aws_api_gateway_deployment.this").expressions.triggers.references).toEqual(
+      expect.arrayContaining(["aws_api_gateway_method.this", "aws_api_gateway_integration.this", "aws_api_gateway_gateway_response.unauthorized"]),
+    );
+    expect(resourceAt(p, "aws_api_gateway_method_settings.all[0]").values).toMatchObject({ method_path: "*/*", settings: [expect.objectContaining({ throttling_rate_limit: 100, throttling_burst_limit: 200 })] });
+    expect(resourceAt(p, 'aws_api_gateway_method_settings.override["POST /mcp"]').values).toMatchObject({
+      method_path: "mcp/POST",
+      settings: [expect.objectContaining({ throttling_rate_limit: 40, throttling_burst_limit: 80 })],
+    });
+    expect(resourcesOf(p, "aws_apigatewayv2_api")).toEqual([]);
+  });
+
+  it("api_type REST: the 401 points at the protected resource metadata (RFC 9728), and clients use the stage URL", async () => {
+    const p = await plan(example("rest-waf"));
+    expect(resourceAt(p, "aws_api_gateway_gateway_response.unauthorized[0]").values).toMatchObject({ response_type: "UNAUTHORIZED", status_code: "401" });
+    const header = await evaluate(example("rest-waf"), {}, "aws_api_gateway_gateway_response.unauthorized", ["response_parameters", "gatewayresponse.header.WWW-Authenticate"]);
+    expect(header).toBe(`'Bearer resource_metadata="https://<aws_api_gateway_rest_api.this.id>.execute-api.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>/v1/.well-known/oauth-protected-resource/mcp"'`);
+    expect((await environment("rest-waf")).MCP_RESOURCE_URL).toBe(
+      "https://<aws_api_gateway_rest_api.this.id>.execute-api.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>/v1/mcp",
+    );
+  });
+
+  it("api_type REST: the regional web ACL is associated with the stage; the alarms watch the REST metrics", async () => {
+    const p = await plan(example("rest-waf"));
+    expect(resourceAt(p, "aws_wafv2_web_acl_association.stage[0]").values.web_acl_arn).toBe(
+      "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/mcp-api/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+    );
+    expect(configurationOf(p, "aws_wafv2_web_acl_association.stage").expressions.resource_arn.references).toContain("aws_api_gateway_stage.this[0].arn");
+    expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_5xx").values).toMatchObject({ metric_name: "5XXError", dimensions: { ApiName: "mcp-server", Stage: "v1" } });
+    expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_latency").values).toMatchObject({ metric_name: "Latency", threshold: 26100 });
   });
 
   it("enable_sessions on: the tenant-keyed table, its grant and the table setting", async () => {
@@ -147,7 +192,7 @@ describe.concurrent("resource properties for every switch", () => {
       LOG_LEVEL: "info",
       MCP_ALLOWED_ORIGINS: "",
       MCP_ISSUER: "https://<aws_cognito_user_pool.this.endpoint>",
-      MCP_RESOURCE_URL: "<aws_apigatewayv2_api.this.api_endpoint>/mcp",
+      MCP_RESOURCE_URL: "https://<aws_apigatewayv2_api.this.api_endpoint>/mcp",
       MCP_SCOPES: "mcp/invoke",
       MCP_SESSIONS_TABLE: "<aws_dynamodb_table.sessions.name>",
       MCP_SESSION_TTL_SECONDS: "3600",
@@ -178,7 +223,7 @@ describe.concurrent("resource properties for every switch", () => {
   it("external pool: nothing Cognito is created; the authorizer trusts the given pool and client", async () => {
     const p = await plan(example("external-pool"));
     expect(p.planned_values.root_module.resources.filter((r) => r.type.startsWith("aws_cognito"))).toEqual([]);
-    expect(resourceAt(p, "aws_apigatewayv2_authorizer.this").values).toMatchObject({
+    expect(resourceAt(p, "aws_apigatewayv2_authorizer.this[0]").values).toMatchObject({
       authorizer_type: "JWT",
       identity_sources: ["$request.header.Authorization"],
       jwt_configuration: [{ issuer: "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbCdEf123", audience: ["1example23456789abcdefghij"] }],

@@ -33,9 +33,28 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     expect(env).toContain(major === 6 ? "data.aws_region.current.region" : "data.aws_region.current.name");
   });
 
-  it("never configures tenancy_config behind the HTTP API", () => {
-    expect(config.resource.aws_lambda_function.this).not.toHaveProperty("tenancy_config");
-    expect(config.resource.aws_lambda_function.this).not.toHaveProperty("dynamic");
+  it(major === 6 ? "configures tenancy_config (PER_TENANT) exactly when enable_tenant_isolation" : "never configures tenancy_config (5.x has no such argument)", () => {
+    const fn = config.resource.aws_lambda_function.this;
+    expect(fn).not.toHaveProperty("tenancy_config");
+    if (major === 6) {
+      expect(fn.dynamic.tenancy_config).toEqual({ for_each: "${var.enable_tenant_isolation ? [1] : []}", content: { tenant_isolation_mode: "PER_TENANT" } });
+    } else {
+      expect(fn).not.toHaveProperty("dynamic");
+    }
+  });
+
+  it("maps X-Amz-Tenant-Id from the verified tenant claim on the REST integrations under isolation, never from a client header", () => {
+    const parameters = config.resource.aws_api_gateway_integration.this.request_parameters as string;
+    expect(parameters).toBe(
+      '${var.enable_tenant_isolation ? { "integration.request.header.X-Amz-Tenant-Id" = each.value.authorized ? "context.authorizer.claims.${var.tenant_claim}" : "\'.well-known\'" } : {}}',
+    );
+    expect(parameters).not.toContain("method.request.header");
+  });
+
+  it("moves the HTTP front's single resources to their counted addresses (no replacement on upgrade)", () => {
+    expect(config.moved).toEqual(
+      ["aws_apigatewayv2_api", "aws_apigatewayv2_authorizer", "aws_apigatewayv2_integration", "aws_apigatewayv2_stage"].map((t) => ({ from: `${t}.this`, to: `${t}.this[0]` })),
+    );
   });
 
   it(`refuses tenant isolation${major === 5 ? ", naming the provider version it needs" : " for the HTTP front only"}`, () => {
@@ -62,7 +81,10 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
 
   it("gives every resource a readable address, no generated suffix", () => {
     for (const [type, resources] of Object.entries<object>(config.resource))
-      for (const name of Object.keys(resources)) expect(`${type}.${name}`).toMatch(/^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency)$/);
+      for (const name of Object.keys(resources))
+        expect(`${type}.${name}`).toMatch(
+          /^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency|well_known|protected_resource|protected_resource_mcp|unauthorized|all|override|stage)$/,
+        );
   });
 });
 

@@ -4,9 +4,8 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
-import { address, expr, exprNumber, forEachIn, withAddress } from "./expressions.js";
-import { HTTP_STAGE, INTEGRATION_TIMEOUT_MS } from "./api-http.js";
+import { address, expr, exprMap, exprNumber, forEachIn, withAddress } from "./expressions.js";
+import { ApiGateway } from "./api-gateway.js";
 
 /** One of the architecture's five alarms. */
 export interface AlarmSpec {
@@ -14,7 +13,8 @@ export interface AlarmSpec {
   readonly id: string;
   readonly description: string;
   readonly namespace: "AWS/Lambda" | "AWS/ApiGateway";
-  readonly metric: string;
+  /** Metric name; API metrics are named differently on the HTTP and the REST front. */
+  readonly metric: string | { readonly http: string; readonly rest: string };
   readonly statistic: { readonly statistic: "Sum" } | { readonly extendedStatistic: "p99" };
   /** HCL: the value above which the alarm fires. */
   readonly threshold: string;
@@ -26,8 +26,9 @@ export const ALARM_TOPIC_NAME = "${var.name}-alarms";
 /** Evaluation window of every alarm. */
 export const ALARM_PERIOD_SECONDS = 300;
 
-/** The architecture's alarm table, exactly. */
-export const ALARMS: readonly AlarmSpec[] = [
+/** The architecture's alarm table, exactly; `integrationTimeoutMs` is HCL. */
+export function alarmSpecs(integrationTimeoutMs: string): readonly AlarmSpec[] {
+  return [
   { id: "lambda_errors", description: "Function errors above 5 in 5 minutes", namespace: "AWS/Lambda", metric: "Errors", statistic: { statistic: "Sum" }, threshold: "5" },
   {
     id: "lambda_duration",
@@ -38,16 +39,24 @@ export const ALARMS: readonly AlarmSpec[] = [
     threshold: "var.lambda_timeout * 1000 * 0.8",
   },
   { id: "lambda_throttles", description: "Function throttles above 5 in 5 minutes", namespace: "AWS/Lambda", metric: "Throttles", statistic: { statistic: "Sum" }, threshold: "5" },
-  { id: "api_5xx", description: "API 5xx responses above 10 in 5 minutes", namespace: "AWS/ApiGateway", metric: "5xx", statistic: { statistic: "Sum" }, threshold: "10" },
+  {
+    id: "api_5xx",
+    description: "API 5xx responses above 10 in 5 minutes",
+    namespace: "AWS/ApiGateway",
+    metric: { http: "5xx", rest: "5XXError" },
+    statistic: { statistic: "Sum" },
+    threshold: "10",
+  },
   {
     id: "api_latency",
     description: "API latency p99 above 90% of the integration timeout",
     namespace: "AWS/ApiGateway",
-    metric: "Latency",
+    metric: { http: "Latency", rest: "Latency" },
     statistic: { extendedStatistic: "p99" },
-    threshold: `${INTEGRATION_TIMEOUT_MS} * 0.9`,
+    threshold: `${integrationTimeoutMs} * 0.9`,
   },
-];
+  ];
+}
 
 /**
  * The five alarms (SI-4), each notifying an SNS topic on the customer key
@@ -56,25 +65,25 @@ export const ALARMS: readonly AlarmSpec[] = [
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
 
-  constructor(scope: Construct, id: string, props: { readonly function: LambdaFunction; readonly api: Apigatewayv2Api }) {
+  constructor(scope: Construct, id: string, props: { readonly function: LambdaFunction; readonly api: ApiGateway }) {
     super(scope, id);
     this.topic = withAddress(
       new SnsTopic(this, "topic", { name: ALARM_TOPIC_NAME, kmsMasterKeyId: expr("var.kms_key_arn") }),
       "alarms",
     );
 
-    const dimensions: Record<AlarmSpec["namespace"], Record<string, string>> = {
-      "AWS/Lambda": { FunctionName: props.function.functionName },
-      "AWS/ApiGateway": { ApiId: props.api.id, Stage: HTTP_STAGE },
+    const metric = (spec: AlarmSpec) => {
+      if (typeof spec.metric === "string") return { metricName: spec.metric, dimensions: { FunctionName: props.function.functionName } };
+      const { name, dimensions } = props.api.metric(spec.metric.http, spec.metric.rest);
+      return { metricName: expr(name), dimensions: exprMap(dimensions) };
     };
-    const alarms = ALARMS.map((spec) =>
+    const alarms = alarmSpecs(props.api.integrationTimeoutMs).map((spec) =>
       withAddress(
         new CloudwatchMetricAlarm(this, spec.id, {
           alarmName: `\${var.name}-${spec.id.replace(/_/g, "-")}`,
           alarmDescription: spec.description,
           namespace: spec.namespace,
-          metricName: spec.metric,
-          dimensions: dimensions[spec.namespace],
+          ...metric(spec),
           ...spec.statistic,
           period: ALARM_PERIOD_SECONDS,
           evaluationPeriods: 1,

@@ -1,26 +1,15 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformIterator, Token } from "cdktf";
+import { Precondition, TerraformIterator, TerraformStack, Token } from "cdktf";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { encryptedLogGroup } from "./log-group.js";
-import { expr, exprList, exprNumber, local, withAddress } from "./expressions.js";
+import { address, countWhen, expr, exprList, exprNumber, forEachIn, hclList, hclObject, optionalAttr, withAddress } from "./expressions.js";
 import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";
 
-/** HCL: the integration timeout (declared by {@link HttpApi}), one second above the function's so the function's own timeout fires first; HTTP APIs allow 30 s at most. */
-export const INTEGRATION_TIMEOUT_MS = "local.integration_timeout_ms";
-const INTEGRATION_TIMEOUT_LOCAL = INTEGRATION_TIMEOUT_MS.replace(/^local\./, "");
-
-/** Name of the access log group (HCL template). */
-export const API_LOG_GROUP = "/aws/apigateway/${var.name}";
-
-/** HCL: the API's own base URL (`https://<id>.execute-api.<region>.amazonaws.com`). */
-export const HTTP_API_ENDPOINT = "aws_apigatewayv2_api.this.api_endpoint";
+/** HCL: true when the HTTP API front is built. */
+export const HTTP_FRONT = 'var.api_type == "HTTP"';
 
 /** The HTTP API's only stage: no path prefix, deployed on every change. */
 export const HTTP_STAGE = "$default";
@@ -30,7 +19,7 @@ export const HTTP_STAGE = "$default";
  * tenant claim), what (route), when, and the outcome (status, latency,
  * integration and authorizer errors).
  */
-export const ACCESS_LOG_FORMAT = {
+export const HTTP_ACCESS_LOG_FORMAT = {
   requestId: "$context.requestId",
   requestTime: "$context.requestTimeEpoch",
   sourceIp: "$context.identity.sourceIp",
@@ -50,45 +39,41 @@ export const ACCESS_LOG_FORMAT = {
 
 /** Props of {@link HttpApi}. */
 export interface HttpApiProps {
-  readonly function: LambdaFunction;
+  /** HCL: the function's invoke ARN. */
+  readonly invokeArn: string;
+  /** HCL: the integration timeout in milliseconds. */
+  readonly integrationTimeoutMs: string;
+  /** HCL: the access log group's ARN. */
+  readonly logGroupArn: string;
   /** HCL: the JWT issuer. */
   readonly issuer: string;
   /** HCL: the app client id accepted as audience. */
   readonly clientId: string;
   /** Guards on the authorizer's inputs. */
   readonly authorizerPreconditions: Precondition[];
-  /** Guards on the API's inputs. */
-  readonly apiPreconditions: Precondition[];
 }
 
 /**
- * The HTTP API (v2) front: MCP routes behind the Cognito JWT authorizer with
- * scope `mcp/invoke`, the unauthenticated RFC 9728 discovery routes, one
- * Lambda proxy integration (payload 2.0), and the `$default` stage with JSON
- * access logs and throttling that is never zero.
+ * The HTTP API (v2) front, built when `api_type = "HTTP"`: MCP routes behind
+ * the Cognito JWT authorizer with scope `mcp/invoke`, the unauthenticated
+ * RFC 9728 discovery routes, one Lambda proxy integration (payload 2.0), and
+ * the `$default` stage with JSON access logs and throttling that is never zero.
  */
 export class HttpApi extends Construct {
   readonly api: Apigatewayv2Api;
-  readonly stage: Apigatewayv2Stage;
-  readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
-    this.logGroup = encryptedLogGroup(this, "api", API_LOG_GROUP);
+    const built = countWhen(HTTP_FRONT);
+    const routes = (keys: readonly string[]) => `${HTTP_FRONT} ? toset(${hclList(keys)}) : toset([])`;
 
-    this.api = withAddress(
-      new Apigatewayv2Api(this, "http-api", {
-        name: expr("var.name"),
-        description: "MCP server (Streamable HTTP)",
-        protocolType: "HTTP",
-        lifecycle: { precondition: props.apiPreconditions },
-      }),
-      "this",
-    );
+    this.api = withAddress(new Apigatewayv2Api(this, "http-api", { count: built, name: expr("var.name"), description: "MCP server (Streamable HTTP)", protocolType: "HTTP" }), "this");
+    const apiId = expr(`${address(this.api)}[0].id`);
 
     const authorizer = withAddress(
       new Apigatewayv2Authorizer(this, "authorizer", {
-        apiId: this.api.id,
+        count: built,
+        apiId,
         name: "cognito",
         authorizerType: "JWT",
         identitySources: ["$request.header.Authorization"],
@@ -100,51 +85,55 @@ export class HttpApi extends Construct {
 
     const integration = withAddress(
       new Apigatewayv2Integration(this, "integration", {
-        apiId: this.api.id,
+        count: built,
+        apiId,
         integrationType: "AWS_PROXY",
         integrationMethod: "POST",
-        integrationUri: props.function.invokeArn,
+        integrationUri: expr(props.invokeArn),
         payloadFormatVersion: "2.0",
-        timeoutMilliseconds: exprNumber(local(this, INTEGRATION_TIMEOUT_LOCAL, "min(var.lambda_timeout + 1, 30) * 1000")),
+        timeoutMilliseconds: exprNumber(props.integrationTimeoutMs),
       }),
       "this",
     );
-    const target = `integrations/${integration.id}`;
+    const target = `integrations/\${${address(integration)}[0].id}`;
 
-    const mcpRoutes = TerraformIterator.fromList([...MCP_ROUTE_KEYS]);
-    const mcp = withAddress(
-      new Apigatewayv2Route(this, "mcp-routes", {
-        forEach: mcpRoutes,
-        apiId: this.api.id,
-        routeKey: mcpRoutes.value,
-        target,
-        authorizationType: "JWT",
-        authorizerId: authorizer.id,
-        authorizationScopes: [MCP_SCOPE],
-      }),
-      "mcp",
+    const mcp = forEachIn(
+      withAddress(
+        new Apigatewayv2Route(this, "mcp-routes", {
+          apiId,
+          routeKey: expr("each.value"),
+          target,
+          authorizationType: "JWT",
+          authorizerId: expr(`${address(authorizer)}[0].id`),
+          authorizationScopes: [MCP_SCOPE],
+        }),
+        "mcp",
+      ),
+      routes(MCP_ROUTE_KEYS),
     );
 
-    const discoveryRoutes = TerraformIterator.fromList([...DISCOVERY_ROUTE_KEYS]);
-    const discovery = withAddress(
-      new Apigatewayv2Route(this, "discovery-routes", {
-        forEach: discoveryRoutes,
-        apiId: this.api.id,
-        routeKey: discoveryRoutes.value,
-        target,
-        // Clients read this metadata before they have a token, to find the authorization server (RFC 9728).
-        authorizationType: "NONE",
-      }),
-      "discovery",
+    const discovery = forEachIn(
+      withAddress(
+        new Apigatewayv2Route(this, "discovery-routes", {
+          apiId,
+          routeKey: expr("each.value"),
+          target,
+          // Clients read this metadata before they have a token, to find the authorization server (RFC 9728).
+          authorizationType: "NONE",
+        }),
+        "discovery",
+      ),
+      routes(DISCOVERY_ROUTE_KEYS),
     );
 
     const overrides = TerraformIterator.fromMap(Token.asAnyMap(expr("var.route_throttle_overrides")));
-    this.stage = withAddress(
+    withAddress(
       new Apigatewayv2Stage(this, "stage", {
-        apiId: this.api.id,
+        count: built,
+        apiId,
         name: HTTP_STAGE,
         autoDeploy: true,
-        accessLogSettings: { destinationArn: this.logGroup.arn, format: expr(`jsonencode(${hclObject(ACCESS_LOG_FORMAT)})`) },
+        accessLogSettings: { destinationArn: expr(props.logGroupArn), format: expr(`jsonencode(${hclObject(HTTP_ACCESS_LOG_FORMAT)})`) },
         // Both limits always set: a route setting without them throttles to 0, which rejects everything.
         defaultRouteSettings: {
           throttlingRateLimit: exprNumber("var.throttling_rate_limit"),
@@ -161,23 +150,18 @@ export class HttpApi extends Construct {
       "this",
     );
 
-    withAddress(
-      new LambdaPermission(this, "permission", {
-        statementId: "AllowHttpApiInvoke",
-        action: "lambda:InvokeFunction",
-        functionName: props.function.functionName,
-        principal: "apigateway.amazonaws.com",
-        sourceArn: `${this.api.executionArn}/*/*`,
-      }),
-      "api",
+    // 0.1.0 built these unconditionally; they gained count when the REST front arrived.
+    TerraformStack.of(this).addOverride(
+      "moved",
+      ["aws_apigatewayv2_api", "aws_apigatewayv2_authorizer", "aws_apigatewayv2_integration", "aws_apigatewayv2_stage"].map((type) => ({
+        from: `${type}.this`,
+        to: `${type}.this[0]`,
+      })),
     );
   }
 
-}
-
-/** HCL object literal of string values that may contain HCL templates. */
-function hclObject(values: Record<string, string>): string {
-  return `{ ${Object.entries(values)
-    .map(([k, v]) => `${k} = "${v}"`)
-    .join(", ")} }`;
+  /** HCL attribute of the API, null when the HTTP front is not built. */
+  attribute(name: "id" | "api_endpoint" | "execution_arn"): string {
+    return optionalAttr(this.api, name);
+  }
 }

@@ -25,10 +25,11 @@ export class EdgeDistribution extends Construct {
   readonly originVerifySecret: string;
   readonly distribution: CloudfrontDistribution;
 
-  /** HCL: the public MCP URL on the first alias. */
-  static readonly mcpUrl = '"https://${var.cloudfront_aliases[0]}/mcp"';
+  /** HCL: the public base URL on the first alias. */
+  static readonly baseUrl = '"https://${var.cloudfront_aliases[0]}"';
 
-  constructor(scope: Construct, id: string, props: { readonly apiEndpoint: string }) {
+  /** @param props.originDomain, props.originPath HCL: where the API answers (host, and the REST stage prefix). */
+  constructor(scope: Construct, id: string, props: { readonly originDomain: string; readonly originPath: string }) {
     super(scope, id);
     const enabled = countWhen(CLOUDFRONT_ENABLED);
 
@@ -39,7 +40,7 @@ export class EdgeDistribution extends Construct {
     );
     this.originVerifySecret = optionalAttr(secret, "output.secret");
 
-    const originId = "http-api";
+    const originId = "api-gateway";
     this.distribution = withAddress(
       new CloudfrontDistribution(this, "distribution", {
         count: enabled,
@@ -52,7 +53,8 @@ export class EdgeDistribution extends Construct {
         origin: [
           {
             originId,
-            domainName: expr(`trimprefix(${props.apiEndpoint}, "https://")`),
+            domainName: expr(props.originDomain),
+            originPath: expr(props.originPath),
             customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
             customHeader: [{ name: ORIGIN_VERIFY_HEADER, value: expr(`${address(secret)}[0].output.secret`) }],
           },

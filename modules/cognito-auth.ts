@@ -29,6 +29,8 @@ export class CognitoAuth extends Construct {
   readonly clientId: string;
   /** HCL: the token endpoint of the internal pool, null with an external pool. */
   readonly tokenEndpoint: string;
+  /** HCL: the user pool's ARN (a REST API's authorizer names the pool by ARN). */
+  readonly userPoolArn: string;
 
   constructor(scope: Construct, id: string, props: { readonly platform: Platform }) {
     super(scope, id);
@@ -103,6 +105,7 @@ export class CognitoAuth extends Construct {
       `try(${this.createsPool} ? "https://\${${poolRef}.endpoint}" : "https://\${trimprefix(var.cognito_user_pool_endpoint, "https://")}", null)`,
     );
     this.clientId = local(this, "client_id", `${this.createsPool} ? ${optionalAttr(client, "id")} : var.cognito_client_id`);
+    this.userPoolArn = local(this, "cognito_user_pool_arn", `${this.createsPool} ? ${optionalAttr(pool, "arn")} : var.cognito_user_pool_arn`);
     this.tokenEndpoint = `try("https://\${${address(domain)}[0].domain}.auth.\${${props.platform.region}}.amazoncognito.com/oauth2/token", null)`;
   }
 
@@ -114,6 +117,11 @@ export class CognitoAuth extends Construct {
       {
         condition: expr(`${this.createsPool} || (${given})`),
         errorMessage: `An external Cognito pool needs all three of ${EXTERNAL_POOL_INPUTS.join(", ")}; missing: \${${missing}}. Set the missing ones, or set none of them to let the module create a pool.`,
+      },
+      {
+        condition: expr(`!(${given}) || var.api_type != "REST" || endswith(${orEmpty("var.cognito_user_pool_arn")}, "userpool/\${${orEmpty("var.cognito_user_pool_id")}}")`),
+        errorMessage:
+          "With api_type = \"REST\" and an external pool, set cognito_user_pool_arn (arn:<partition>:cognito-idp:<region>:<account>:userpool/<cognito_user_pool_id>): the REST API's Cognito authorizer names the pool by ARN, and its account is in no other input.",
       },
       {
         condition: expr(`!(${given}) || endswith(${orEmpty("var.cognito_user_pool_endpoint")}, "/\${${orEmpty("var.cognito_user_pool_id")}}")`),

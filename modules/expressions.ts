@@ -82,3 +82,10 @@ export function local(scope: Construct, name: string, hcl: string): string {
   new TerraformLocal(scope, `local-${name}`, expr(hcl)).overrideLogicalId(name);
   return `local.${name}`;
 }
+
+/** HCL object literal of string values that may contain HCL templates. */
+export function hclObject(values: Record<string, string>): string {
+  return `{ ${Object.entries(values)
+    .map(([k, v]) => `${JSON.stringify(k)} = "${v}"`)
+    .join(", ")} }`;
+}

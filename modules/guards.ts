@@ -28,9 +28,9 @@ export function functionGuards(p: Platform, major: AwsProviderMajor): Preconditi
     });
   }
   guards.push({
-    condition: expr("!var.enable_tenant_isolation"),
+    condition: expr('!var.enable_tenant_isolation || var.api_type == "REST"'),
     errorMessage:
-      "enable_tenant_isolation = true cannot work behind an HTTP API: every invoke of a tenant-isolated function must carry the X-Amz-Tenant-Id header, and API Gateway HTTP APIs cannot set x-amz-* headers. It needs the REST API front, which this module does not offer yet; set enable_tenant_isolation = false.",
+      "enable_tenant_isolation = true cannot work behind an HTTP API: every invoke of a tenant-isolated function must carry the X-Amz-Tenant-Id header, and API Gateway HTTP APIs cannot set x-amz-* headers. Set api_type = \"REST\" (the REST integration passes the verified tenant claim), or enable_tenant_isolation = false.",
   });
   return guards;
 }
@@ -39,9 +39,9 @@ export function functionGuards(p: Platform, major: AwsProviderMajor): Preconditi
 export function apiGuards(): Precondition[] {
   return [
     {
-      condition: expr("var.waf_acl_arn == null || var.enable_cloudfront"),
+      condition: expr('var.waf_acl_arn == null || var.enable_cloudfront || var.api_type == "REST"'),
       errorMessage:
-        "waf_acl_arn is set but enable_cloudfront is false: WAFv2 web ACLs cannot be associated with an HTTP API (API Gateway v2). Set enable_cloudfront = true to put the web ACL on a CloudFront distribution in front of the API (the ACL must then be CLOUDFRONT-scoped, created in us-east-1), or remove waf_acl_arn.",
+        "waf_acl_arn is set but enable_cloudfront is false: WAFv2 web ACLs cannot be associated with an HTTP API (API Gateway v2). Set api_type = \"REST\" to associate a REGIONAL web ACL with the REST stage, or enable_cloudfront = true to put a CLOUDFRONT-scoped one (us-east-1) on a distribution in front of the API, or remove waf_acl_arn.",
     },
   ];
 }

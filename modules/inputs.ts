@@ -117,6 +117,19 @@ export const INPUTS = {
       },
     ],
   },
+  // --- API -----------------------------------------------------------------
+  api_type: {
+    type: "string",
+    description:
+      "The API Gateway front: `HTTP` (HTTP API v2: JWT authorizer, cheapest) or `REST` (REST API v1: needed for `enable_tenant_isolation`, takes a regional WAF directly, answers 401 with the RFC 9728 `resource_metadata` link). Changing it replaces the API.",
+    default: "HTTP",
+    validation: [
+      {
+        condition: 'contains(["HTTP", "REST"], var.api_type)',
+        message: "api_type must be \"HTTP\" (API Gateway HTTP API) or \"REST\" (API Gateway REST API; required for enable_tenant_isolation).",
+      },
+    ],
+  },
   // --- Function ------------------------------------------------------------
   image_tag: {
     type: "string",
@@ -231,6 +244,18 @@ export const INPUTS = {
       },
     ],
   },
+  cognito_user_pool_arn: {
+    type: "string",
+    description:
+      "ARN of that pool, `arn:<partition>:cognito-idp:<region>:<account>:userpool/<pool id>`. Only with an external pool and `api_type = \"REST\"`: a REST API's Cognito authorizer names the pool by ARN, and the account (the pool may live in another one) is in no other input.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.cognito_user_pool_arn == null || can(regex("^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9a-zA-Z]+$", var.cognito_user_pool_arn))',
+        message: "cognito_user_pool_arn must be a user pool ARN such as \"arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123\", or null.",
+      },
+    ],
+  },
   cognito_client_id: {
     type: "string",
     description: "App client id of that pool that MCP clients use (the token's `client_id`, checked as the audience). Only with an external pool.",
@@ -263,7 +288,7 @@ export const INPUTS = {
   enable_tenant_isolation: {
     type: "bool",
     description:
-      "Run each tenant in its own Lambda micro-VM (`tenancy_config`, PER_TENANT). Needs a REST API front, which is not available yet: true is refused at plan time. Needs hashicorp/aws >= 6.23.0.",
+      "Run each tenant in its own Lambda micro-VM (`tenancy_config`, PER_TENANT); the REST integration passes the verified tenant claim as `X-Amz-Tenant-Id`. Needs `api_type = \"REST\"` and hashicorp/aws >= 6.23.0. Set at creation only: changing it replaces the function.",
     default: false,
   },
   tenant_claim: {
@@ -321,7 +346,7 @@ export const INPUTS = {
   waf_acl_arn: {
     type: "string",
     description:
-      "ARN of a WAFv2 web ACL to put in front of the API. WAFv2 cannot attach to an HTTP API, so this needs `enable_cloudfront` and a CLOUDFRONT-scoped ACL (created in us-east-1, `...:global/webacl/...`).",
+      "ARN of a WAFv2 web ACL to put in front of the API. With `enable_cloudfront`: a CLOUDFRONT-scoped ACL (us-east-1, `...:global/webacl/...`) on the distribution. Otherwise only with `api_type = \"REST\"`: a REGIONAL ACL associated with the stage (WAFv2 cannot attach to an HTTP API).",
     default: null,
     validation: [
       {

@@ -8,6 +8,9 @@ import { encryptedLogGroup } from "./log-group.js";
 import { address, expr, exprList, exprMap, exprNumber, withAddress } from "./expressions.js";
 import { Platform } from "./platform.js";
 
+/** The function's address; the API fronts refer to it before it is constructed. */
+export const FUNCTION = "aws_lambda_function.this";
+
 /** Name of the function's log group (HCL template). */
 export const LAMBDA_LOG_GROUP = "/aws/lambda/${var.name}";
 
@@ -23,6 +26,8 @@ export interface McpFunctionProps {
   readonly settings: string;
   /** Plan-time guards on the function's inputs. */
   readonly preconditions: Precondition[];
+  /** Whether the provider can manage `tenancy_config` (hashicorp/aws >= 6.23.0). */
+  readonly tenancySupported: boolean;
 }
 
 /**
@@ -133,7 +138,14 @@ export class McpFunction extends Construct {
           ],
         },
       }),
-      "this",
+      FUNCTION.split(".")[1],
     );
+    if (props.tenancySupported) {
+      // Set at creation only: toggling enable_tenant_isolation replaces the function.
+      this.function.addOverride("dynamic.tenancy_config", {
+        for_each: expr("var.enable_tenant_isolation ? [1] : []"),
+        content: { tenant_isolation_mode: "PER_TENANT" },
+      });
+    }
   }
 }

@@ -8,8 +8,8 @@ import { TagEverything } from "./tags.js";
 import { ImageRepository } from "./ecr-repository.js";
 import { SessionsTable } from "./sessions-table.js";
 import { CognitoAuth } from "./cognito-auth.js";
-import { LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
-import { API_LOG_GROUP, HTTP_API_ENDPOINT, HttpApi } from "./api-http.js";
+import { FUNCTION, LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
+import { API_LOG_GROUP, ApiGateway } from "./api-gateway.js";
 import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
@@ -45,9 +45,22 @@ export class McpServerStack extends TerraformStack {
     const repository = new ImageRepository(this, "image");
     const sessions = new SessionsTable(this, "sessions");
     const auth = new CognitoAuth(this, "auth", { platform: where });
-    const edge = new EdgeDistribution(this, "edge", { apiEndpoint: HTTP_API_ENDPOINT });
 
-    const mcpEndpoint = local(this, "mcp_endpoint", `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.mcpUrl} : "\${${HTTP_API_ENDPOINT}}/mcp"`);
+    // The URL clients use: CloudFront's alias when enabled, else the API's own.
+    const publicBaseUrl = local(this, "public_base_url", `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.baseUrl} : local.api_url`);
+    const api = new ApiGateway(this, "api", {
+      platform: where,
+      invokeArn: `${FUNCTION}.invoke_arn`,
+      functionName: `${FUNCTION}.function_name`,
+      issuer: auth.issuer,
+      clientId: auth.clientId,
+      userPoolArn: auth.userPoolArn,
+      publicBaseUrl,
+      authorizerPreconditions: auth.preconditions(),
+    });
+    const edge = new EdgeDistribution(this, "edge", { originDomain: api.originDomain, originPath: api.originPath });
+    const mcpEndpoint = local(this, "mcp_endpoint", `"\${${publicBaseUrl}}/mcp"`);
+
     // The server's own settings (the handler reads these); MCP_SESSIONS_TABLE exists only when sessions are on.
     const settings = `merge({
       MCP_TENANT_CLAIM         = var.tenant_claim
@@ -62,18 +75,11 @@ export class McpServerStack extends TerraformStack {
       platform: where,
       imageUri: local(this, "function_image_uri", `var.image_uri != null ? var.image_uri : try("\${${repository.repositoryUrl}}:\${var.image_tag}", null)`),
       settings,
-      preconditions: functionGuards(where, major),
+      preconditions: [...functionGuards(where, major), ...apiGuards()],
+      tenancySupported: major === 6,
     });
     sessions.grantReadWrite(server.role);
-
-    const api = new HttpApi(this, "api", {
-      function: server.function,
-      issuer: auth.issuer,
-      clientId: auth.clientId,
-      authorizerPreconditions: auth.preconditions(),
-      apiPreconditions: apiGuards(),
-    });
-    const alarms = new Alarms(this, "alarms", { function: server.function, api: api.api });
+    const alarms = new Alarms(this, "alarms", { function: server.function, api });
 
     // A warning, not an error: short retention is fine for a sandbox, not for a FedRAMP system.
     this.addOverride("check.log_retention", {
@@ -87,7 +93,7 @@ export class McpServerStack extends TerraformStack {
 
     declareOutputs(this, {
       mcp_endpoint: mcpEndpoint,
-      api_id: `${address(api.api)}.id`,
+      api_id: api.apiId,
       function_name: `${address(server.function)}.function_name`,
       function_arn: `${address(server.function)}.arn`,
       ecr_repository_url: repository.repositoryUrl,

@@ -74,7 +74,8 @@ export async function plan(base: string, overrides: Vars = {}): Promise<PlanJson
   const key = hash({ base, overrides });
   const cached = join(dir, `${key}.json`);
   if (!existsSync(cached)) {
-    const planFile = join(dir, `${key}.tfplan`);
+    // Unique per call: tests running at once may plan the same variables.
+    const planFile = join(dir, `${key}-${process.pid}-${Math.random().toString(36).slice(2)}.tfplan`);
     try {
       await run("terraform", ["plan", "-input=false", "-lock=false", "-no-color", ...varFileArgs(base, overrides, dir), `-out=${planFile}`], {
         cwd: workdir(),
@@ -143,6 +144,16 @@ export function configurationOf(p: PlanJson, address: string): ConfiguredResourc
 /** A planned output value (undefined when it is known only after apply). */
 export function outputOf(p: PlanJson, name: string): unknown {
   return p.output_changes[name]?.after;
+}
+
+/** The hashicorp/aws major an example needs, from its `# requires: hashicorp/aws N` line (default 5). */
+export function requiredMajor(name: string): number {
+  return Number(/^# requires: hashicorp\/aws (\d+)/m.exec(readFileSync(example(name), "utf8"))?.[1] ?? 5);
+}
+
+/** The examples the offline provider mirror can plan (the others need a newer provider major). */
+export function plannableExamples(): string[] {
+  return EXAMPLES.filter((name) => requiredMajor(name) <= inject("awsProviderMajor"));
 }
 
 /** The names of every example var file under `examples/`. */

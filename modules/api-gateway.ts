@@ -1,0 +1,94 @@
+import { Construct } from "constructs";
+import { Precondition } from "cdktf";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { address, expr, local, withAddress } from "./expressions.js";
+import { encryptedLogGroup } from "./log-group.js";
+import { HTTP_FRONT, HTTP_STAGE, HttpApi } from "./api-http.js";
+import { REST_FRONT, REST_STAGE, RestApi } from "./api-rest.js";
+import { Platform } from "./platform.js";
+
+/** Name of the access log group both fronts write to (HCL template). */
+export const API_LOG_GROUP = "/aws/apigateway/${var.name}";
+
+/** Props of {@link ApiGateway}. */
+export interface ApiGatewayProps {
+  readonly platform: Platform;
+  /** HCL: the function's invoke ARN and name. */
+  readonly invokeArn: string;
+  readonly functionName: string;
+  /** HCL: JWT issuer, audience client id and user pool ARN. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly userPoolArn: string;
+  /** HCL: the public base URL clients use (CloudFront's when enabled), for the REST 401's metadata link. */
+  readonly publicBaseUrl: string;
+  readonly authorizerPreconditions: Precondition[];
+}
+
+/**
+ * The API Gateway front the inputs choose (`api_type`): the HTTP API or the
+ * REST API, with what they share — the access log group, the function's
+ * invoke permission, the integration timeout, the API's own URL and the
+ * metric dimensions the alarms watch.
+ */
+export class ApiGateway extends Construct {
+  readonly logGroup: CloudwatchLogGroup;
+  /** HCL: the built API's id. */
+  readonly apiId: string;
+  /** HCL: the API's own base URL, without a trailing slash (`.../v1` on REST). */
+  readonly url: string;
+  /** HCL: the host and path prefix CloudFront's origin uses. */
+  readonly originDomain: string;
+  readonly originPath: string;
+  /** HCL: the integration timeout in milliseconds. */
+  readonly integrationTimeoutMs: string;
+  readonly http: HttpApi;
+  readonly rest: RestApi;
+
+  constructor(scope: Construct, id: string, props: ApiGatewayProps) {
+    super(scope, id);
+    const { region, dnsSuffix } = props.platform;
+    this.logGroup = encryptedLogGroup(this, "api", API_LOG_GROUP);
+    // One second above the function's timeout, so the function's own timeout fires (and is logged) first; HTTP APIs wait 30 s at most, REST APIs 29 s.
+    this.integrationTimeoutMs = local(this, "integration_timeout_ms", `min(var.lambda_timeout + 1, ${REST_FRONT} ? 29 : 30) * 1000`);
+    const front = {
+      invokeArn: props.invokeArn,
+      integrationTimeoutMs: this.integrationTimeoutMs,
+      logGroupArn: `${address(this.logGroup)}.arn`,
+      authorizerPreconditions: props.authorizerPreconditions,
+    };
+    this.http = new HttpApi(this, "http", { ...front, issuer: props.issuer, clientId: props.clientId });
+    this.rest = new RestApi(this, "rest", {
+      ...front,
+      userPoolArn: props.userPoolArn,
+      resourceMetadataUrl: `"\${${props.publicBaseUrl}}/.well-known/oauth-protected-resource/mcp"`,
+    });
+
+    const restHost = `"\${${this.rest.attribute("id")}}.execute-api.\${${region}}.\${${dnsSuffix}}"`;
+    this.apiId = local(this, "api_id", `${REST_FRONT} ? ${this.rest.attribute("id")} : ${this.http.attribute("id")}`);
+    this.originDomain = local(this, "api_origin_domain", `${REST_FRONT} ? ${restHost} : trimprefix(${this.http.attribute("api_endpoint")}, "https://")`);
+    this.originPath = `${REST_FRONT} ? "/${REST_STAGE}" : ""`;
+    this.url = local(this, "api_url", `"https://\${${this.originDomain}}\${${this.originPath}}"`);
+
+    withAddress(
+      new LambdaPermission(this, "permission", {
+        statementId: "AllowApiGatewayInvoke",
+        action: "lambda:InvokeFunction",
+        functionName: expr(props.functionName),
+        principal: "apigateway.amazonaws.com",
+        // Any stage, method and path of this API only.
+        sourceArn: expr(`"\${${REST_FRONT} ? ${this.rest.attribute("execution_arn")} : ${this.http.attribute("execution_arn")}}/*"`),
+      }),
+      "api",
+    );
+  }
+
+  /** HCL: the metric name and dimensions of an API metric on the built front. */
+  metric(http: string, rest: string): { name: string; dimensions: string } {
+    return {
+      name: `${HTTP_FRONT} ? "${http}" : "${rest}"`,
+      dimensions: `${HTTP_FRONT} ? { ApiId = ${this.http.attribute("id")}, Stage = "${HTTP_STAGE}" } : { ApiName = var.name, Stage = "${REST_STAGE}" }`,
+    };
+  }
+}

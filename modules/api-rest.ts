@@ -1,0 +1,271 @@
+import { Construct } from "constructs";
+import { Precondition } from "cdktf";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
+import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { address, countWhen, expr, exprList, exprMap, exprNumber, forEachIn, hclObject, local, optionalAttr, withAddress } from "./expressions.js";
+import { MCP_ROUTE_KEYS, MCP_SCOPE, ROUTE_KEYS } from "./routes.js";
+
+/** HCL: true when the REST API front is built. */
+export const REST_FRONT = 'var.api_type == "REST"';
+
+/** The REST stage; its name prefixes every path (`/v1/mcp`). */
+export const REST_STAGE = "v1";
+
+/** Tenant id of the unauthenticated discovery invokes of a tenant-isolated function (they carry no token, so no tenant). */
+export const DISCOVERY_TENANT = ".well-known";
+
+/** The REST access log line: the same facts as the HTTP API's, in REST's context variables. */
+export const REST_ACCESS_LOG_FORMAT = {
+  requestId: "$context.requestId",
+  requestTime: "$context.requestTimeEpoch",
+  sourceIp: "$context.identity.sourceIp",
+  userAgent: "$context.identity.userAgent",
+  clientId: "$context.authorizer.claims.client_id",
+  tenant: "$context.authorizer.claims.${var.tenant_claim}",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+  latencyMs: "$context.responseLatency",
+  integrationLatencyMs: "$context.integration.latency",
+  integrationStatus: "$context.integration.status",
+  integrationError: "$context.integration.error",
+  error: "$context.error.message",
+};
+
+/** The REST resource of each path, by the name its `aws_api_gateway_resource` gets. */
+const RESOURCES: Record<string, { readonly parent: string | null; readonly pathPart: string }> = {
+  mcp: { parent: null, pathPart: "mcp" },
+  well_known: { parent: null, pathPart: ".well-known" },
+  protected_resource: { parent: "well_known", pathPart: "oauth-protected-resource" },
+  protected_resource_mcp: { parent: "protected_resource", pathPart: "mcp" },
+};
+const RESOURCE_OF_PATH: Record<string, string> = {
+  "/mcp": "mcp",
+  "/.well-known/oauth-protected-resource": "protected_resource",
+  "/.well-known/oauth-protected-resource/mcp": "protected_resource_mcp",
+};
+
+/** HCL: the REST methods by route key (the keys `route_throttle_overrides` takes), with their method path (`mcp/POST`). */
+const METHODS = `{ ${ROUTE_KEYS.map((key) => {
+  const [method, path] = key.split(" ");
+  const authorized = (MCP_ROUTE_KEYS as readonly string[]).includes(key);
+  return `${JSON.stringify(key)} = { http_method = "${method}", resource = "${RESOURCE_OF_PATH[path]}", method_path = "${path.slice(1)}/${method}", authorized = ${authorized} }`;
+}).join(", ")} }`;
+
+/** Props of {@link RestApi}. */
+export interface RestApiProps {
+  /** HCL: the function's invoke ARN. */
+  readonly invokeArn: string;
+  /** HCL: the integration timeout in milliseconds. */
+  readonly integrationTimeoutMs: string;
+  /** HCL: the access log group's ARN. */
+  readonly logGroupArn: string;
+  /** HCL: the Cognito user pool ARN the authorizer trusts. */
+  readonly userPoolArn: string;
+  /** HCL: the URL of the protected resource metadata, for the 401's `resource_metadata`. */
+  readonly resourceMetadataUrl: string;
+  /** Guards on the authorizer's inputs. */
+  readonly authorizerPreconditions: Precondition[];
+}
+
+/**
+ * The REST API (v1) front, built when `api_type = "REST"`: regional API,
+ * `/mcp` with POST, GET and DELETE behind a Cognito user pool authorizer with
+ * scope `mcp/invoke`, the unauthenticated discovery paths, Lambda proxy
+ * integrations (carrying the verified tenant as `X-Amz-Tenant-Id` under
+ * tenant isolation), a deployment replaced whenever the API changes, the
+ * stage with JSON access logs, X-Ray and method throttling, a 401 that
+ * points at the protected resource metadata, and the regional WAF.
+ */
+export class RestApi extends Construct {
+  readonly api: ApiGatewayRestApi;
+  readonly stage: ApiGatewayStage;
+
+  constructor(scope: Construct, id: string, props: RestApiProps) {
+    super(scope, id);
+    const built = countWhen(REST_FRONT);
+    this.api = withAddress(
+      new ApiGatewayRestApi(this, "rest-api", {
+        count: built,
+        name: expr("var.name"),
+        description: "MCP server (Streamable HTTP)",
+        endpointConfiguration: { types: ["REGIONAL"] },
+      }),
+      "this",
+    );
+    const api = `${address(this.api)}[0]`;
+    const restApiId = expr(`${api}.id`);
+
+    const resources: Record<string, string> = {};
+    for (const [name, { parent, pathPart }] of Object.entries(RESOURCES)) {
+      const resource = withAddress(
+        new ApiGatewayResource(this, `resource-${name}`, {
+          count: built,
+          restApiId,
+          parentId: expr(parent ? `${resources[parent]}.id` : `${api}.root_resource_id`),
+          pathPart,
+        }),
+        name,
+      );
+      resources[name] = `${address(resource)}[0]`;
+    }
+    const resourceIds = local(this, "rest_resource_ids", `${REST_FRONT} ? { ${Object.entries(resources).map(([n, r]) => `${n} = ${r}.id`).join(", ")} } : {}`);
+    const methods = local(this, "rest_methods", `${REST_FRONT} ? ${METHODS} : {}`);
+
+    const authorizer = withAddress(
+      new ApiGatewayAuthorizer(this, "authorizer", {
+        count: built,
+        restApiId,
+        name: "cognito",
+        type: "COGNITO_USER_POOLS",
+        providerArns: [expr(props.userPoolArn)],
+        identitySource: "method.request.header.Authorization",
+        lifecycle: { precondition: props.authorizerPreconditions },
+      }),
+      "this",
+    );
+
+    const method = forEachIn(
+      withAddress(
+        new ApiGatewayMethod(this, "method", {
+          restApiId,
+          resourceId: expr(`${resourceIds}[each.value.resource]`),
+          httpMethod: expr("each.value.http_method"),
+          // Discovery stays open: clients read it before they hold a token (RFC 9728).
+          authorization: expr('each.value.authorized ? "COGNITO_USER_POOLS" : "NONE"'),
+          authorizerId: expr(`each.value.authorized ? ${address(authorizer)}[0].id : null`),
+          authorizationScopes: exprList(`each.value.authorized ? ["${MCP_SCOPE}"] : null`),
+        }),
+        "this",
+      ),
+      methods,
+    );
+
+    const integration = forEachIn(
+      withAddress(
+        new ApiGatewayIntegration(this, "integration", {
+          restApiId,
+          resourceId: expr(`${resourceIds}[each.value.resource]`),
+          httpMethod: expr(`${address(method)}[each.key].http_method`),
+          type: "AWS_PROXY",
+          integrationHttpMethod: "POST",
+          uri: expr(props.invokeArn),
+          timeoutMilliseconds: exprNumber(props.integrationTimeoutMs),
+          // Every invoke of a tenant-isolated function names its tenant: the verified claim, never a client header.
+          requestParameters: exprMap(
+            `var.enable_tenant_isolation ? { "integration.request.header.X-Amz-Tenant-Id" = each.value.authorized ? "context.authorizer.claims.\${var.tenant_claim}" : "'${DISCOVERY_TENANT}'" } : {}`,
+          ),
+        }),
+        "this",
+      ),
+      methods,
+    );
+
+    const unauthorized = withAddress(
+      new ApiGatewayGatewayResponse(this, "unauthorized", {
+        count: built,
+        restApiId,
+        responseType: "UNAUTHORIZED",
+        statusCode: "401",
+        // RFC 9728: the challenge names the protected resource metadata, where clients find the authorization server.
+        responseParameters: { "gatewayresponse.header.WWW-Authenticate": expr(`"'Bearer resource_metadata=\\"\${${props.resourceMetadataUrl}}\\"'"`) },
+        responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
+      }),
+      "unauthorized",
+    );
+
+    const deployment = withAddress(
+      new ApiGatewayDeployment(this, "deployment", {
+        count: built,
+        restApiId,
+        // A new deployment whenever a method, integration, authorizer or gateway response changes.
+        triggers: {
+          redeployment: expr(
+            `sha1(jsonencode([${address(method)}, ${address(integration)}, ${address(authorizer)}, ${address(unauthorized)}, ${resourceIds}]))`,
+          ),
+        },
+        lifecycle: { createBeforeDestroy: true },
+        dependsOn: [method, integration, unauthorized],
+      }),
+      "this",
+    );
+
+    this.stage = withAddress(
+      new ApiGatewayStage(this, "stage", {
+        count: built,
+        restApiId,
+        stageName: REST_STAGE,
+        deploymentId: expr(`${address(deployment)}[0].id`),
+        xrayTracingEnabled: true,
+        accessLogSettings: { destinationArn: expr(props.logGroupArn), format: expr(`jsonencode(${hclObject(REST_ACCESS_LOG_FORMAT)})`) },
+      }),
+      "this",
+    );
+    const stage = `${address(this.stage)}[0]`;
+
+    // Both limits always set: a setting without them throttles to 0, which rejects everything.
+    withAddress(
+      new ApiGatewayMethodSettings(this, "settings-all", {
+        count: built,
+        restApiId,
+        stageName: expr(`${stage}.stage_name`),
+        methodPath: "*/*",
+        settings: {
+          throttlingRateLimit: exprNumber("var.throttling_rate_limit"),
+          throttlingBurstLimit: exprNumber("var.throttling_burst_limit"),
+          metricsEnabled: true,
+        },
+      }),
+      "all",
+    );
+    forEachIn(
+      withAddress(
+        new ApiGatewayMethodSettings(this, "settings-override", {
+          restApiId,
+          stageName: expr(`${stage}.stage_name`),
+          methodPath: expr(`${methods}[each.key].method_path`),
+          settings: {
+            throttlingRateLimit: exprNumber("each.value.rate_limit"),
+            throttlingBurstLimit: exprNumber("each.value.burst_limit"),
+            metricsEnabled: true,
+          },
+        }),
+        "override",
+      ),
+      `${REST_FRONT} ? var.route_throttle_overrides : {}`,
+    );
+
+    // A regional web ACL attaches to the stage directly; with CloudFront the ACL goes on the distribution instead.
+    withAddress(
+      new Wafv2WebAclAssociation(this, "waf", {
+        count: countWhen(`${REST_FRONT} && var.waf_acl_arn != null && !var.enable_cloudfront`),
+        resourceArn: expr(`${stage}.arn`),
+        webAclArn: expr("var.waf_acl_arn"),
+        lifecycle: {
+          precondition: [
+            {
+              condition: expr('can(regex(":regional/webacl/", var.waf_acl_arn))'),
+              errorMessage:
+                "waf_acl_arn must be a REGIONAL web ACL (ARN contains \":regional/webacl/\", in the API's region) to associate with the REST stage; a CLOUDFRONT-scoped ACL attaches only to a distribution (set enable_cloudfront).",
+            },
+          ],
+        },
+      }),
+      "stage",
+    );
+  }
+
+  /** HCL attribute of the API, null when the REST front is not built. */
+  attribute(name: "id" | "execution_arn" | "root_resource_id"): string {
+    return optionalAttr(this.api, name);
+  }
+}
