@@ -1,5 +1,5 @@
 import { optionsFromEnvironment } from "./config.js";
-import { createHttpApiHandler } from "./lambda.js";
+import { createLambdaHandler } from "./lambda.js";
 
-/** Lambda entry for API Gateway HTTP API events; built once per cold start from the function's environment. */
-export const handler = createHttpApiHandler(optionsFromEnvironment(process.env));
+/** Lambda entry for API Gateway proxy events (HTTP API payload 2.0 and REST); built once per cold start from the function's environment. */
+export const handler = createLambdaHandler(optionsFromEnvironment(process.env));

@@ -1,12 +1,29 @@
-import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import type { APIGatewayProxyResult, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { fromHttpApiEvent, HttpApiEvent, toHttpApiResult } from "./events/http-api.js";
+import { fromRestApiEvent, RestApiEvent, toRestApiResult } from "./events/rest-api.js";
 import { createMcpApp, McpAppOptions } from "./mcp-app.js";
 
-/** A Lambda handler for HTTP API (payload 2.0) events; `context.tenantId` is set under tenant isolation. */
-export type HttpApiHandler = (event: HttpApiEvent, context: Context & { tenantId?: string }) => Promise<APIGatewayProxyStructuredResultV2>;
+/** The Lambda context; `tenantId` is set under tenant isolation. */
+export type LambdaContext = Context & { tenantId?: string };
 
-/** The Lambda handler around an MCP application built once from `options`. */
-export function createHttpApiHandler(options: McpAppOptions): HttpApiHandler {
+/** A Lambda handler for API Gateway proxy events of either front. */
+export interface LambdaHandler {
+  (event: HttpApiEvent, context: LambdaContext): Promise<APIGatewayProxyStructuredResultV2>;
+  (event: RestApiEvent, context: LambdaContext): Promise<APIGatewayProxyResult>;
+}
+
+/** Payload 2.0 events name their version; REST (v1) proxy events do not. */
+function isHttpApiEvent(event: HttpApiEvent | RestApiEvent): event is HttpApiEvent {
+  return (event as HttpApiEvent).version === "2.0";
+}
+
+/** The Lambda handler around an MCP application built once from `options`, for HTTP API and REST API events alike. */
+export function createLambdaHandler(options: McpAppOptions): LambdaHandler {
   const app = createMcpApp(options);
-  return async (event, context) => toHttpApiResult(await app.handle(fromHttpApiEvent(event), { tenantId: context.tenantId }));
+  const handle = async (event: HttpApiEvent | RestApiEvent, context: LambdaContext) => {
+    const invocation = { tenantId: context.tenantId };
+    if (isHttpApiEvent(event)) return toHttpApiResult(await app.handle(fromHttpApiEvent(event), invocation));
+    return toRestApiResult(await app.handle(fromRestApiEvent(event), invocation));
+  };
+  return handle as LambdaHandler;
 }

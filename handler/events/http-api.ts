@@ -11,6 +11,11 @@ export type HttpApiEvent = Omit<APIGatewayProxyEventV2WithJWTAuthorizer, "reques
 /** Media types returned as text; anything else is base64-encoded, as API Gateway expects binary bodies. */
 const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|javascript|xml)|text\/event-stream)/i;
 
+/** Whether a body of this type goes back to API Gateway as text (empty bodies always do). */
+export function isTextContent(contentType: string | null, length: number): boolean {
+  return length === 0 || TEXT_TYPES.test(contentType ?? "text/plain");
+}
+
 /** Turns a payload 2.0 event into a web request: base64 bodies decoded, cookies restored to a Cookie header. */
 export function fromHttpApiEvent(event: HttpApiEvent): GatewayRequest {
   const { http, domainName, requestId } = event.requestContext;
@@ -36,7 +41,7 @@ export async function toHttpApiResult(response: Response): Promise<APIGatewayPro
   });
   const cookies = response.headers.getSetCookie();
   const bytes = Buffer.from(await response.arrayBuffer());
-  const text = TEXT_TYPES.test(response.headers.get("content-type") ?? "text/plain") || bytes.length === 0;
+  const text = isTextContent(response.headers.get("content-type"), bytes.length);
   return {
     statusCode: response.status,
     headers,

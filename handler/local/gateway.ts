@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import type { HttpApiHandler } from "../lambda.js";
+import type { LambdaHandler } from "../lambda.js";
 import { hostHeaderValidationResponse, localhostAllowedHostnames, localhostAllowedOrigins, originValidationResponse } from "@modelcontextprotocol/server";
 import type { HttpApiEvent } from "../events/http-api.js";
 import { DISCOVERY_PATHS, MCP_PATH } from "../mcp-app.js";
@@ -11,7 +11,7 @@ import type { LocalIssuer } from "./issuer.js";
 /** Options of {@link startLocalGateway}. */
 export interface LocalGatewayOptions {
   /** The Lambda handler to invoke, given the gateway's own URL (known once it listens). */
-  readonly handler: (url: string) => HttpApiHandler;
+  readonly handler: (url: string) => LambdaHandler;
   /** Verifies bearer tokens like the HTTP API's JWT authorizer; absent: no authorizer, every request is `noAuthClaims`. */
   readonly issuer?: LocalIssuer;
   /** Client ids accepted as audience; empty: any client of the local issuer. */
@@ -38,7 +38,7 @@ const MCP_METHODS = ["POST", "GET", "DELETE"];
  * rebinding protection (Host and Origin must name this local server).
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
-  let handler: HttpApiHandler | undefined;
+  let handler: LambdaHandler | undefined;
   const server: Server = createServer((req, res) => {
     serve(req, res).catch((error: Error) => {
       console.error(JSON.stringify({ level: "ERROR", message: "local gateway error", error: error.name, detail: error.message }));

@@ -1,5 +1,5 @@
 import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
-import { createHttpApiHandler } from "../lambda.js";
+import { createLambdaHandler } from "../lambda.js";
 import { DynamoSessionStore } from "../session-store.js";
 import { startLocalDynamo } from "./dynamo.js";
 import { startLocalGateway } from "./gateway.js";
@@ -51,7 +51,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     audience: options.audience,
     noAuthClaims: { client_id: NO_AUTH_TENANT, sub: NO_AUTH_TENANT, scope: "mcp/invoke", [tenantClaim]: NO_AUTH_TENANT },
     handler: (url) =>
-      createHttpApiHandler({
+      createLambdaHandler({
         tenantClaim,
         issuer: LOCAL_ISSUER,
         resourceUrl: url,

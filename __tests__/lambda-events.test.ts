@@ -1,0 +1,178 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import type { APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { fromHttpApiEvent, HttpApiEvent, toHttpApiResult } from "../handler/events/http-api.js";
+import { fromRestApiEvent, RestApiEvent, toRestApiResult } from "../handler/events/rest-api.js";
+import type { GatewayRequest } from "../handler/events/types.js";
+import { createLambdaHandler, LambdaContext } from "../handler/lambda.js";
+
+/** A fresh copy of a JSON event fixture per test. */
+const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(__dirname, "fixtures", `${name}.json`), "utf8"));
+
+type AnyEvent = HttpApiEvent | RestApiEvent;
+type AnyResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult;
+
+/** What differs between the two API Gateway fronts' events and results; the tests run once per front. */
+interface Front {
+  readonly name: string;
+  initialize(): AnyEvent;
+  discovery(): AnyEvent;
+  toRequest(event: AnyEvent): GatewayRequest;
+  toResult(response: Response): Promise<AnyResult>;
+  setHeader(event: AnyEvent, name: string, value: string): void;
+  setMethod(event: AnyEvent, method: string): void;
+  dropClaims(event: AnyEvent): void;
+  header(result: AnyResult, name: string): string | undefined;
+}
+
+const FRONTS: Front[] = [
+  {
+    name: "HTTP API (payload 2.0)",
+    initialize: () => fixture<HttpApiEvent>("http-api-initialize"),
+    discovery: () => fixture<HttpApiEvent>("http-api-discovery"),
+    toRequest: (e) => fromHttpApiEvent(e as HttpApiEvent),
+    toResult: toHttpApiResult,
+    setHeader: (e, name, value) => ((e as HttpApiEvent).headers[name.toLowerCase()] = value),
+    setMethod: (e, method) => ((e as HttpApiEvent).requestContext.http.method = method),
+    dropClaims: (e) => delete (e as HttpApiEvent).requestContext.authorizer,
+    header: (r, name) => (r as APIGatewayProxyStructuredResultV2).headers?.[name] as string | undefined,
+  },
+  {
+    name: "REST API (v1 proxy)",
+    initialize: () => fixture<RestApiEvent>("rest-api-initialize"),
+    discovery: () => fixture<RestApiEvent>("rest-api-discovery"),
+    toRequest: (e) => fromRestApiEvent(e as RestApiEvent),
+    toResult: toRestApiResult,
+    setHeader: (e, name, value) => {
+      const rest = e as RestApiEvent;
+      const key = Object.keys(rest.multiValueHeaders).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
+      rest.multiValueHeaders[key] = [value];
+      rest.headers[key] = value;
+    },
+    setMethod: (e, method) => ((e as RestApiEvent).httpMethod = method),
+    dropClaims: (e) => delete (e as RestApiEvent).requestContext.authorizer,
+    header: (r, name) => (r as APIGatewayProxyResult).multiValueHeaders?.[name]?.join(", "),
+  },
+];
+
+function setBody(event: AnyEvent, body: string | undefined): void {
+  event.body = body as string;
+  event.isBase64Encoded = false;
+}
+
+describe.each(FRONTS)("$name adapter", (front) => {
+  it("turns an event into a web request: method, URL with query, headers in any case, cookies, base64 body, claims", async () => {
+    const { request, claims, requestId } = front.toRequest(front.initialize());
+    expect(request.method).toBe("POST");
+    expect(request.url).toBe("https://abc123.execute-api.us-east-1.amazonaws.com/mcp?trace=1");
+    expect(request.headers.get("Content-Type")).toBe("application/json");
+    expect(request.headers.get("cookie")).toBe("a=1; b=2");
+    expect(await request.json()).toMatchObject({ jsonrpc: "2.0", method: "initialize" });
+    expect(claims).toMatchObject({ client_id: "acme", scope: "mcp/invoke" });
+    expect(requestId).toBe(front.initialize().requestContext.requestId);
+  });
+
+  it("passes a plain-text body through and gives GET requests no body and no claims on discovery", async () => {
+    const event = front.initialize();
+    setBody(event, '{"jsonrpc":"2.0","id":1,"method":"ping"}');
+    expect(await front.toRequest(event).request.json()).toEqual({ jsonrpc: "2.0", id: 1, method: "ping" });
+    const get = front.toRequest(front.discovery());
+    expect(get.request.method).toBe("GET");
+    expect(get.request.body).toBeNull();
+    expect(new URL(get.request.url).pathname).toBe("/.well-known/oauth-protected-resource/mcp");
+    expect(get.claims).toBeUndefined();
+  });
+
+  it("turns a response into a result: status, headers, every Set-Cookie, text body", async () => {
+    const headers = new Headers({ "content-type": "application/json", "mcp-session-id": "abc" });
+    headers.append("set-cookie", "x=1; Secure");
+    headers.append("set-cookie", "y=2; Secure");
+    const result = await front.toResult(new Response('{"ok":true}', { status: 200, headers }));
+    expect(result).toMatchObject({ statusCode: 200, body: '{"ok":true}', isBase64Encoded: false });
+    expect(front.header(result, "mcp-session-id")).toBe("abc");
+    const cookies = "cookies" in result ? result.cookies : (result as APIGatewayProxyResult).multiValueHeaders?.["set-cookie"];
+    expect(cookies).toEqual(["x=1; Secure", "y=2; Secure"]);
+  });
+
+  it("base64-encodes binary bodies and keeps empty ones empty", async () => {
+    const binary = await front.toResult(new Response(new Uint8Array([0, 255, 1]), { headers: { "content-type": "application/octet-stream" } }));
+    expect(binary).toMatchObject({ isBase64Encoded: true, body: "AP8B" });
+    expect(await front.toResult(new Response(null, { status: 202 }))).toMatchObject({ statusCode: 202, body: "", isBase64Encoded: false });
+  });
+});
+
+describe.each(FRONTS)("2025 status rules through the Lambda handler on $name events (stateless)", (front) => {
+  const handler = createLambdaHandler({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], log: () => undefined });
+  const context = {} as LambdaContext;
+  const run = (event: AnyEvent) => handler(event as HttpApiEvent, context) as Promise<AnyResult>;
+  /** The initialize fixture with changes. */
+  function event(change: (e: AnyEvent) => void, body?: unknown): AnyEvent {
+    const e = front.initialize();
+    if (body !== undefined) setBody(e, JSON.stringify(body));
+    change(e);
+    return e;
+  }
+
+  it("serves initialize with the server's info and no session id", async () => {
+    const result = await run(front.initialize());
+    expect(result.statusCode).toBe(200);
+    expect(front.header(result, "mcp-session-id")).toBeUndefined();
+    expect(JSON.parse(result.body!).result.serverInfo.name).toBe("cdktf-aws-mcp-server");
+  });
+  it("406 when Accept lacks text/event-stream", async () => {
+    expect((await run(event((e) => front.setHeader(e, "Accept", "application/json")))).statusCode).toBe(406);
+  });
+  it("415 for a non-JSON content type", async () => {
+    expect((await run(event((e) => front.setHeader(e, "Content-Type", "text/plain")))).statusCode).toBe(415);
+  });
+  it("400 with -32700 for an unparsable body", async () => {
+    const result = await run(event((e) => setBody(e, "{oops")));
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body!).error.code).toBe(-32700);
+  });
+  it("202 and an empty body for a notification", async () => {
+    const result = await run(event((e) => front.setHeader(e, "MCP-Protocol-Version", "2025-06-18"), { jsonrpc: "2.0", method: "notifications/initialized" }));
+    expect(result).toMatchObject({ statusCode: 202, body: "" });
+  });
+  it("400 for a batch under 2025-06-18 and for an unsupported MCP-Protocol-Version", async () => {
+    const batch = await run(event((e) => front.setHeader(e, "MCP-Protocol-Version", "2025-06-18"), [{ jsonrpc: "2.0", id: 1, method: "tools/list" }]));
+    expect(batch.statusCode).toBe(400);
+    const version = await run(event((e) => front.setHeader(e, "MCP-Protocol-Version", "2099-01-01"), { jsonrpc: "2.0", id: 1, method: "tools/list" }));
+    expect(version.statusCode).toBe(400);
+  });
+  it("405 with Allow for GET and for DELETE without sessions", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      const result = await run(event((e) => (front.setMethod(e, method), setBody(e, undefined))));
+      expect(result.statusCode).toBe(405);
+      expect(front.header(result, "allow")).toBe("POST");
+    }
+  });
+  it("403 when the authorizer's claims lack the tenant claim", async () => {
+    expect((await run(event((e) => front.dropClaims(e)))).statusCode).toBe(403);
+  });
+  it("refuses an invocation whose tenant id differs from the token's tenant, serves the matching one", async () => {
+    expect(((await handler(front.initialize() as HttpApiEvent, { tenantId: "globex" } as LambdaContext)) as AnyResult).statusCode).toBe(403);
+    expect(((await handler(front.initialize() as HttpApiEvent, { tenantId: "acme" } as LambdaContext)) as AnyResult).statusCode).toBe(200);
+  });
+  it("answers discovery without claims", async () => {
+    const result = await run(front.discovery());
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body!)).toMatchObject({ scopes_supported: ["mcp/invoke"], bearer_methods_supported: ["header"] });
+  });
+});
+
+describe("Lambda entry handler/index.ts", () => {
+  it("is built from the function's environment, statelessly when no table is configured", async () => {
+    vi.stubEnv("MCP_SESSIONS_TABLE", "");
+    vi.stubEnv("MCP_RESOURCE_URL", "https://abc123.execute-api.us-east-1.amazonaws.com/mcp");
+    vi.resetModules();
+    try {
+      const { handler } = await import("../handler/index.js");
+      const result = await handler(fixture<HttpApiEvent>("http-api-discovery"), {} as LambdaContext);
+      expect(JSON.parse(result.body!)).toMatchObject({ resource: "https://abc123.execute-api.us-east-1.amazonaws.com/mcp" });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
