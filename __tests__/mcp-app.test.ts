@@ -173,6 +173,11 @@ describe("tenant, origin and discovery", () => {
     expect(response.status).toBe(403);
     expect((await json(response)).error.message).toContain('no "client_id" claim');
   });
+  it("403 when the tenant claim holds characters a Lambda tenant id or session tag cannot", async () => {
+    const response = await app.handle({ request: post(initializeBody()), claims: { ...claims("acme"), client_id: "acme<script>" }, requestId: "r" });
+    expect(response.status).toBe(403);
+    expect((await json(response)).error.message).toContain("must be 1-256 characters");
+  });
   it("takes the tenant from the claim named by the configuration, never from a header", async () => {
     const custom = createMcpApp({ ...base, tenantClaim: "tenant_id" });
     const request = post({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "whoami", arguments: {} } }, { "x-tenant-id": "evil", "mcp-protocol-version": "2025-06-18" });

@@ -18,6 +18,8 @@ export const MCP_PATH = "/mcp";
 export const DISCOVERY_PATHS = ["/.well-known/oauth-protected-resource", `/.well-known/oauth-protected-resource${MCP_PATH}`];
 /** Header CloudFront adds with the origin secret (see the infrastructure's cloudfront.ts). */
 export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
+/** What a tenant value may hold: the characters both Lambda tenant ids and STS session tags accept. */
+const TENANT_PATTERN = /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/;
 /** The one revision that allowed JSON-RPC batches. */
 const BATCH_REVISION = "2025-03-26";
 
@@ -164,6 +166,9 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     const tenant = claims?.[options.tenantClaim];
     if (typeof tenant !== "string" && typeof tenant !== "number") {
       return `The access token has no "${options.tenantClaim}" claim, which names the caller's tenant. Use a token issued for this server (or ask its operator which claim MCP_TENANT_CLAIM names).`;
+    }
+    if (!TENANT_PATTERN.test(String(tenant))) {
+      return `The "${options.tenantClaim}" claim must be 1-256 characters of letters, digits, spaces and . _ : / = + - @ (what Lambda tenant ids and AWS session tags carry).`;
     }
     const principal = claims?.sub ?? claims?.client_id ?? tenant;
     return { tenant: String(tenant), principal: String(principal) };

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException, DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "./session-schema.js";
 
@@ -49,6 +50,12 @@ export interface DynamoSessionStoreOptions {
   readonly clientConfig?: DynamoDBClientConfig;
   /** Clock, epoch milliseconds; tests move it. */
   readonly now?: () => number;
+  /**
+   * Credentials per tenant (the tenant-access role assumed with the tenant's
+   * session tag): every read and write of a tenant's sessions then runs with
+   * credentials IAM limits to that tenant's rows. Absent: the default chain.
+   */
+  readonly credentialsFor?: (tenantId: string) => AwsCredentialIdentityProvider;
 }
 
 /**
@@ -60,14 +67,30 @@ export interface DynamoSessionStoreOptions {
  * `expires_at` as gone.
  */
 export class DynamoSessionStore {
-  private readonly documents: DynamoDBDocumentClient;
+  private readonly shared?: DynamoDBDocumentClient;
+  private readonly perTenant = new Map<string, DynamoDBDocumentClient>();
   private readonly now: () => number;
 
   constructor(private readonly options: DynamoSessionStoreOptions) {
-    // The SDK's standard retry strategy: bounded attempts with exponential backoff and jitter.
-    const client = new DynamoDBClient({ maxAttempts: 3, retryMode: "standard", ...options.clientConfig });
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    if (!options.credentialsFor) this.shared = this.client();
     this.now = options.now ?? Date.now;
+  }
+
+  /** The client for a tenant's rows: its own credentials when they are scoped per tenant. */
+  private documents(tenantId: string): DynamoDBDocumentClient {
+    if (this.shared) return this.shared;
+    let client = this.perTenant.get(tenantId);
+    if (!client) {
+      client = this.client(this.options.credentialsFor!(tenantId));
+      this.perTenant.set(tenantId, client);
+    }
+    return client;
+  }
+
+  private client(credentials?: AwsCredentialIdentityProvider): DynamoDBDocumentClient {
+    // The SDK's standard retry strategy: bounded attempts with exponential backoff and jitter.
+    const client = new DynamoDBClient({ maxAttempts: 3, retryMode: "standard", ...this.options.clientConfig, ...(credentials ? { credentials } : {}) });
+    return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
   /** Stores a new session; fails with {@link SessionConflictError} when the id is taken. */
@@ -75,7 +98,7 @@ export class DynamoSessionStore {
     const now = this.now();
     const stored: Session = { ...session, createdAt: now, lastSeenAt: now, expiresAt: this.expiry(now) };
     const written = await this.conditionally(() =>
-      this.documents.send(
+      this.documents(session.tenantId).send(
         new PutCommand({
           TableName: this.options.tableName,
           Item: toItem(stored),
@@ -91,7 +114,7 @@ export class DynamoSessionStore {
   /** The tenant's live session with this id, or undefined (unknown, ended, expired, or another tenant's). */
   async get(tenantId: string, sessionId: string): Promise<Session | undefined> {
     const result = await this.call(() =>
-      this.documents.send(new GetCommand({ TableName: this.options.tableName, Key: key(tenantId, sessionId), ConsistentRead: true })),
+      this.documents(tenantId).send(new GetCommand({ TableName: this.options.tableName, Key: key(tenantId, sessionId), ConsistentRead: true })),
     );
     const session = result.Item ? fromItem(result.Item) : undefined;
     return session && session.expiresAt * 1000 > this.now() ? session : undefined;
@@ -104,7 +127,7 @@ export class DynamoSessionStore {
   async touch(tenantId: string, sessionId: string): Promise<boolean> {
     const now = this.now();
     return this.conditionally(() =>
-      this.documents.send(
+      this.documents(tenantId).send(
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: key(tenantId, sessionId),
@@ -120,7 +143,7 @@ export class DynamoSessionStore {
   /** Ends the tenant's session. Returns false when there was none to end. */
   async delete(tenantId: string, sessionId: string): Promise<boolean> {
     return this.conditionally(() =>
-      this.documents.send(
+      this.documents(tenantId).send(
         new DeleteCommand({
           TableName: this.options.tableName,
           Key: key(tenantId, sessionId),
