@@ -148,7 +148,7 @@ describe.concurrent("resource properties for every switch", () => {
     expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_latency").values).toMatchObject({ metric_name: "Latency", threshold: 26100 });
   });
 
-  it("enable_sessions on: the tenant-keyed table, its grant and the table setting", async () => {
+  it("enable_sessions on: the tenant-keyed table, rows enforced by IAM through the tenant-access role, and the settings", async () => {
     const p = await plan(example("sessions"));
     expect(resourceAt(p, "aws_dynamodb_table.sessions[0]").values).toMatchObject({
       name: "mcp-server-sessions",
@@ -161,15 +161,30 @@ describe.concurrent("resource properties for every switch", () => {
       ttl: [{ attribute_name: "expires_at", enabled: true }],
       global_secondary_index: [expect.objectContaining({ name: "session-id-index", hash_key: "session_id", projection_type: "KEYS_ONLY" })],
     });
-    const grant = JSON.parse((await evaluate(example("sessions"), {}, "aws_iam_role_policy.sessions", ["policy"])) as string);
-    expect(grant.Statement).toEqual([
+    const document = async (address: string, attribute = "policy") => JSON.parse((await evaluate(example("sessions"), {}, address, [attribute])) as string);
+    // The function's role reaches sessions only by assuming the tenant-access role.
+    expect((await document("aws_iam_role_policy.sessions")).Statement).toEqual([
+      { Sid: "AssumeTenantAccess", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: "<aws_iam_role.tenant_access.arn>" },
+    ]);
+    expect((await document("aws_iam_role.tenant_access", "assume_role_policy")).Statement).toEqual([
       {
-        Sid: "ReadWriteSessions",
+        Sid: "FunctionRoleWithTenantTag",
         Effect: "Allow",
-        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-        Resource: ["<aws_dynamodb_table.sessions.arn>", "<aws_dynamodb_table.sessions.arn>/index/*"],
+        Principal: { AWS: "<aws_iam_role.lambda.arn>" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: { Null: { "aws:RequestTag/tenant_id": "false" }, "ForAllValues:StringEquals": { "aws:TagKeys": ["tenant_id"] } },
       },
     ]);
+    expect((await document("aws_iam_role_policy.tenant_access")).Statement).toEqual([
+      {
+        Sid: "OwnTenantSessionsOnly",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        Resource: "<aws_dynamodb_table.sessions.arn>",
+        Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/tenant_id}"] } },
+      },
+    ]);
+    expect(await environment("sessions")).toMatchObject({ MCP_TENANT_ACCESS_ROLE_ARN: "<aws_iam_role.tenant_access.arn>" });
     expect((await environment("sessions")).MCP_SESSIONS_TABLE).toBe("<aws_dynamodb_table.sessions.name>");
     expect(outputOf(p, "sessions_table_name")).toBe("mcp-server-sessions");
   });
@@ -179,6 +194,8 @@ describe.concurrent("resource properties for every switch", () => {
     expect(resourcesOf(p, "aws_dynamodb_table")).toEqual([]);
     expect(resourcesOf(p, "aws_iam_role_policy").map((r) => r.address)).toEqual(["aws_iam_role_policy.lambda"]);
     expect(await environment("minimal")).not.toHaveProperty("MCP_SESSIONS_TABLE");
+    expect(await environment("minimal")).not.toHaveProperty("MCP_TENANT_ACCESS_ROLE_ARN");
+    expect(resourcesOf(p, "aws_iam_role").map((r) => r.address)).toEqual(["aws_iam_role.lambda"]);
     expect(outputOf(p, "sessions_table_name")).toBeNull();
   });
 
@@ -195,6 +212,7 @@ describe.concurrent("resource properties for every switch", () => {
       MCP_RESOURCE_URL: "https://<aws_apigatewayv2_api.this.api_endpoint>/mcp",
       MCP_SCOPES: "mcp/invoke",
       MCP_SESSIONS_TABLE: "<aws_dynamodb_table.sessions.name>",
+      MCP_TENANT_ACCESS_ROLE_ARN: "<aws_iam_role.tenant_access.arn>",
       MCP_SESSION_TTL_SECONDS: "3600",
       MCP_TENANT_CLAIM: "client_id",
     });

@@ -6,8 +6,16 @@ import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "../han
 import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./expressions.js";
 
 
-/** Item actions the server needs on its sessions. */
-export const SESSION_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"];
+/** Item actions the server needs on its sessions (reads and writes by tenant and session id). */
+export const SESSION_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+
+/** Name of the tenant-access role resource, `aws_iam_role.tenant_access`. */
+const TENANT_ACCESS = "tenant_access";
+/** HCL: the tenant-access role's ARN, null when sessions are off (the function's settings name it before the role is built). */
+export const TENANT_ACCESS_ROLE_ARN = `one(aws_iam_role.${TENANT_ACCESS}[*].arn)`;
+
+/** The session tag the tenant-access role keys rows by (the handler's tenant-credentials.ts sets it). */
+export const TENANT_TAG = "tenant_id";
 
 /**
  * MCP sessions, created when `var.enable_sessions`. Keyed by `tenant_id`
@@ -46,10 +54,59 @@ export class SessionsTable extends Construct {
     this.tableName = optionalAttr(this.table, "name");
   }
 
-  /** Lets `role` read and write sessions: the table and its index, nothing else. */
-  grantReadWrite(role: IamRole): IamRolePolicy {
+  /**
+   * Lets `role` reach sessions only through the tenant-access role
+   * (`aws_iam_role.tenant_access`): it may assume that role with the session
+   * tag `tenant_id` and nothing else, and the tenant-access role may touch
+   * only the items whose partition key equals that tag (`dynamodb:LeadingKeys`).
+   * The function's own role has no direct table access.
+   */
+  grantTenantAccess(role: IamRole): void {
     const table = `${address(this.table)}[0]`;
-    return withAddress(
+    const tenantAccess = withAddress(
+      new IamRole(this, "tenant-access", {
+        count: countWhen(SessionsTable.enabled),
+        name: "${var.name}-tenant-access",
+        description: "Assumed by the MCP server function per tenant; reaches only that tenant's sessions",
+        maxSessionDuration: 3600,
+        // Only the function's role, only with the tenant tag, and no other tag key.
+        assumeRolePolicy: expr(`jsonencode({
+          Version = "2012-10-17"
+          Statement = [{
+            Sid       = "FunctionRoleWithTenantTag"
+            Effect    = "Allow"
+            Principal = { AWS = ${address(role)}.arn }
+            Action    = ["sts:AssumeRole", "sts:TagSession"]
+            Condition = {
+              Null                         = { "aws:RequestTag/${TENANT_TAG}" = "false" }
+              "ForAllValues:StringEquals" = { "aws:TagKeys" = ["${TENANT_TAG}"] }
+            }
+          }]
+        })`),
+      }),
+      TENANT_ACCESS,
+    );
+    const tenantRole = `${address(tenantAccess)}[0]`;
+    withAddress(
+      new IamRolePolicy(this, "tenant-rows", {
+        count: countWhen(SessionsTable.enabled),
+        name: "tenant-sessions",
+        role: expr(`${tenantRole}.id`),
+        // The index is keyed by session id alone, so no LeadingKeys condition could scope it: it is not granted.
+        policy: expr(`jsonencode({
+          Version = "2012-10-17"
+          Statement = [{
+            Sid       = "OwnTenantSessionsOnly"
+            Effect    = "Allow"
+            Action    = ${hclList(SESSION_ACTIONS)}
+            Resource  = ${table}.arn
+            Condition = { "ForAllValues:StringEquals" = { "dynamodb:LeadingKeys" = ["$\${aws:PrincipalTag/${TENANT_TAG}}"] } }
+          }]
+        })`),
+      }),
+      TENANT_ACCESS,
+    );
+    withAddress(
       new IamRolePolicy(this, "grant", {
         count: countWhen(SessionsTable.enabled),
         name: "mcp-sessions",
@@ -57,10 +114,10 @@ export class SessionsTable extends Construct {
         policy: expr(`jsonencode({
           Version = "2012-10-17"
           Statement = [{
-            Sid      = "ReadWriteSessions"
+            Sid      = "AssumeTenantAccess"
             Effect   = "Allow"
-            Action   = ${hclList(SESSION_ACTIONS)}
-            Resource = [${table}.arn, "\${${table}.arn}/index/*"]
+            Action   = ["sts:AssumeRole", "sts:TagSession"]
+            Resource = ${tenantRole}.arn
           }]
         })`),
       }),

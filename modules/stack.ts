@@ -6,7 +6,7 @@ import { AwsProviderMajor, awsProviderMajor, configureAwsProvider, requireVersio
 import { platform } from "./platform.js";
 import { TagEverything } from "./tags.js";
 import { ImageRepository } from "./ecr-repository.js";
-import { SessionsTable } from "./sessions-table.js";
+import { SessionsTable, TENANT_ACCESS_ROLE_ARN } from "./sessions-table.js";
 import { CognitoAuth } from "./cognito-auth.js";
 import { FUNCTION, LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
 import { API_LOG_GROUP, ApiGateway } from "./api-gateway.js";
@@ -69,7 +69,7 @@ export class McpServerStack extends TerraformStack {
       MCP_RESOURCE_URL         = ${mcpEndpoint}
       MCP_SCOPES               = "${MCP_SCOPE}"
       MCP_ALLOWED_ORIGINS      = join(",", var.allowed_origins)
-    }, ${SessionsTable.enabled} ? { MCP_SESSIONS_TABLE = ${sessions.tableName} } : {}, ${CLOUDFRONT_ENABLED} ? { MCP_ORIGIN_VERIFY_SECRET = ${edge.originVerifySecret} } : {})`;
+    }, ${SessionsTable.enabled} ? { MCP_SESSIONS_TABLE = ${sessions.tableName}, MCP_TENANT_ACCESS_ROLE_ARN = ${TENANT_ACCESS_ROLE_ARN} } : {}, ${CLOUDFRONT_ENABLED} ? { MCP_ORIGIN_VERIFY_SECRET = ${edge.originVerifySecret} } : {})`;
 
     const server = new McpFunction(this, "function", {
       platform: where,
@@ -78,7 +78,7 @@ export class McpServerStack extends TerraformStack {
       preconditions: [...functionGuards(where, major), ...apiGuards()],
       tenancySupported: major === 6,
     });
-    sessions.grantReadWrite(server.role);
+    sessions.grantTenantAccess(server.role);
     const alarms = new Alarms(this, "alarms", { function: server.function, api });
 
     // A warning, not an error: short retention is fine for a sandbox, not for a FedRAMP system.
