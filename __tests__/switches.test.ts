@@ -148,6 +148,18 @@ describe.concurrent("resource properties for every switch", () => {
     expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_latency").values).toMatchObject({ metric_name: "Latency", threshold: 26100 });
   });
 
+  it("api_type REST with CloudFront: the distribution's origin is the REST stage, and the WAF goes on the distribution", async () => {
+    const p = await plan(example("rest-waf"), {
+      enable_cloudfront: true,
+      cloudfront_acm_certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+      cloudfront_aliases: ["mcp.example.com"],
+      waf_acl_arn: "arn:aws:wafv2:us-east-1:111122223333:global/webacl/mcp-edge/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+    });
+    expect(resourceAt(p, "aws_cloudfront_distribution.this[0]").values.origin[0].origin_path).toBe("/v1");
+    expect(resourcesOf(p, "aws_wafv2_web_acl_association")).toEqual([]);
+    expect(outputOf(p, "mcp_endpoint")).toBe("https://mcp.example.com/mcp");
+  });
+
   it("enable_sessions on: the tenant-keyed table, rows enforced by IAM through the tenant-access role, and the settings", async () => {
     const p = await plan(example("sessions"));
     expect(resourceAt(p, "aws_dynamodb_table.sessions[0]").values).toMatchObject({
