@@ -8,6 +8,9 @@ import { HTTP_FRONT, HTTP_STAGE, HttpApi } from "./api-http.js";
 import { REST_FRONT, REST_STAGE, RestApi } from "./api-rest.js";
 import { Platform } from "./platform.js";
 
+/** HCL: the API's own base URL (declared by {@link ApiGateway}; the stack names it before the API exists). */
+export const API_URL = "local.api_url";
+
 /** Name of the access log group both fronts write to (HCL template). */
 export const API_LOG_GROUP = "/aws/apigateway/${var.name}";
 
@@ -69,7 +72,7 @@ export class ApiGateway extends Construct {
     this.apiId = local(this, "api_id", `${REST_FRONT} ? ${this.rest.attribute("id")} : ${this.http.attribute("id")}`);
     this.originDomain = local(this, "api_origin_domain", `${REST_FRONT} ? ${restHost} : trimprefix(${this.http.attribute("api_endpoint")}, "https://")`);
     this.originPath = `${REST_FRONT} ? "/${REST_STAGE}" : ""`;
-    this.url = local(this, "api_url", `"https://\${${this.originDomain}}\${${this.originPath}}"`);
+    this.url = local(this, API_URL.replace(/^local\./, ""), `"https://\${${this.originDomain}}\${${this.originPath}}"`);
 
     withAddress(
       new LambdaPermission(this, "permission", {

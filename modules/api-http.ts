@@ -6,6 +6,7 @@ import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { address, countWhen, expr, exprList, exprNumber, forEachIn, hclList, hclObject, optionalAttr, withAddress } from "./expressions.js";
+import { HTTP_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";
 
 /** HCL: true when the HTTP API front is built. */
@@ -13,29 +14,6 @@ export const HTTP_FRONT = 'var.api_type == "HTTP"';
 
 /** The HTTP API's only stage: no path prefix, deployed on every change. */
 export const HTTP_STAGE = "$default";
-
-/**
- * One line of JSON per request (AU-2, AU-3): who (source IP, client id,
- * tenant claim), what (route), when, and the outcome (status, latency,
- * integration and authorizer errors).
- */
-export const HTTP_ACCESS_LOG_FORMAT = {
-  requestId: "$context.requestId",
-  requestTime: "$context.requestTimeEpoch",
-  sourceIp: "$context.identity.sourceIp",
-  userAgent: "$context.identity.userAgent",
-  clientId: "$context.authorizer.claims.client_id",
-  tenant: "$context.authorizer.claims.${var.tenant_claim}",
-  routeKey: "$context.routeKey",
-  status: "$context.status",
-  responseLength: "$context.responseLength",
-  latencyMs: "$context.responseLatency",
-  integrationLatencyMs: "$context.integrationLatency",
-  integrationStatus: "$context.integrationStatus",
-  integrationError: "$context.integrationErrorMessage",
-  authorizerError: "$context.authorizer.error",
-  error: "$context.error.message",
-};
 
 /** Props of {@link HttpApi}. */
 export interface HttpApiProps {

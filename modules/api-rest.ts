@@ -11,6 +11,7 @@ import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { address, countWhen, expr, exprList, exprMap, exprNumber, forEachIn, hclObject, local, optionalAttr, withAddress } from "./expressions.js";
+import { REST_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { MCP_ROUTE_KEYS, MCP_SCOPE, ROUTE_KEYS } from "./routes.js";
 
 /** HCL: true when the REST API front is built. */
@@ -21,25 +22,6 @@ export const REST_STAGE = "v1";
 
 /** Tenant id of the unauthenticated discovery invokes of a tenant-isolated function (they carry no token, so no tenant). */
 export const DISCOVERY_TENANT = ".well-known";
-
-/** The REST access log line: the same facts as the HTTP API's, in REST's context variables. */
-export const REST_ACCESS_LOG_FORMAT = {
-  requestId: "$context.requestId",
-  requestTime: "$context.requestTimeEpoch",
-  sourceIp: "$context.identity.sourceIp",
-  userAgent: "$context.identity.userAgent",
-  clientId: "$context.authorizer.claims.client_id",
-  tenant: "$context.authorizer.claims.${var.tenant_claim}",
-  httpMethod: "$context.httpMethod",
-  resourcePath: "$context.resourcePath",
-  status: "$context.status",
-  responseLength: "$context.responseLength",
-  latencyMs: "$context.responseLatency",
-  integrationLatencyMs: "$context.integration.latency",
-  integrationStatus: "$context.integration.status",
-  integrationError: "$context.integration.error",
-  error: "$context.error.message",
-};
 
 /** The REST resource of each path, by the name its `aws_api_gateway_resource` gets. */
 const RESOURCES: Record<string, { readonly parent: string | null; readonly pathPart: string }> = {

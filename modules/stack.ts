@@ -9,7 +9,7 @@ import { ImageRepository } from "./ecr-repository.js";
 import { SessionsTable, TENANT_ACCESS_ROLE_ARN } from "./sessions-table.js";
 import { CognitoAuth } from "./cognito-auth.js";
 import { FUNCTION, LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
-import { API_LOG_GROUP, ApiGateway } from "./api-gateway.js";
+import { API_LOG_GROUP, API_URL, ApiGateway } from "./api-gateway.js";
 import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
@@ -27,7 +27,7 @@ export interface McpServerStackProps {
 }
 
 /**
- * The MCP server on AWS Lambda behind an HTTP API, configured entirely by
+ * The MCP server on AWS Lambda behind API Gateway (HTTP or REST API), configured entirely by
  * Terraform variables (see `inputs.ts`), so one synthesized configuration
  * serves every `-var-file`.
  */
@@ -47,7 +47,7 @@ export class McpServerStack extends TerraformStack {
     const auth = new CognitoAuth(this, "auth", { platform: where });
 
     // The URL clients use: CloudFront's alias when enabled, else the API's own.
-    const publicBaseUrl = local(this, "public_base_url", `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.baseUrl} : local.api_url`);
+    const publicBaseUrl = local(this, "public_base_url", `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.baseUrl} : ${API_URL}`);
     const api = new ApiGateway(this, "api", {
       platform: where,
       invokeArn: `${FUNCTION}.invoke_arn`,
