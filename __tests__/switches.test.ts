@@ -195,6 +195,13 @@ describe.concurrent("resource properties for every switch", () => {
         Resource: "<aws_dynamodb_table.sessions.arn>",
         Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/tenant_id}"] } },
       },
+      {
+        Sid: "CustomerKeyThroughDynamoDB",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        Condition: { StringEquals: { "kms:ViaService": "dynamodb.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>" } },
+      },
     ]);
     expect(await environment("sessions")).toMatchObject({ MCP_TENANT_ACCESS_ROLE_ARN: "<aws_iam_role.tenant_access.arn>" });
     expect((await environment("sessions")).MCP_SESSIONS_TABLE).toBe("<aws_dynamodb_table.sessions.name>");

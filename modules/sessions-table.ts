@@ -3,6 +3,7 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "../handler/session-schema.js";
+import { Platform } from "./platform.js";
 import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./expressions.js";
 
 
@@ -61,7 +62,7 @@ export class SessionsTable extends Construct {
    * only the items whose partition key equals that tag (`dynamodb:LeadingKeys`).
    * The function's own role has no direct table access.
    */
-  grantTenantAccess(role: IamRole): void {
+  grantTenantAccess(role: IamRole, platform: Platform): void {
     const table = `${address(this.table)}[0]`;
     const tenantAccess = withAddress(
       new IamRole(this, "tenant-access", {
@@ -95,13 +96,23 @@ export class SessionsTable extends Construct {
         // The index is keyed by session id alone, so no LeadingKeys condition could scope it: it is not granted.
         policy: expr(`jsonencode({
           Version = "2012-10-17"
-          Statement = [{
-            Sid       = "OwnTenantSessionsOnly"
-            Effect    = "Allow"
-            Action    = ${hclList(SESSION_ACTIONS)}
-            Resource  = ${table}.arn
-            Condition = { "ForAllValues:StringEquals" = { "dynamodb:LeadingKeys" = ["$\${aws:PrincipalTag/${TENANT_TAG}}"] } }
-          }]
+          Statement = [
+            {
+              Sid       = "OwnTenantSessionsOnly"
+              Effect    = "Allow"
+              Action    = ${hclList(SESSION_ACTIONS)}
+              Resource  = ${table}.arn
+              Condition = { "ForAllValues:StringEquals" = { "dynamodb:LeadingKeys" = ["$\${aws:PrincipalTag/${TENANT_TAG}}"] } }
+            },
+            {
+              # The table is encrypted with the customer key: DynamoDB uses it on the caller's behalf, and only DynamoDB may.
+              Sid       = "CustomerKeyThroughDynamoDB"
+              Effect    = "Allow"
+              Action    = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+              Resource  = var.kms_key_arn
+              Condition = { StringEquals = { "kms:ViaService" = "dynamodb.\${${platform.region}}.\${${platform.dnsSuffix}}" } }
+            },
+          ]
         })`),
       }),
       TENANT_ACCESS,

@@ -78,7 +78,7 @@ export class McpServerStack extends TerraformStack {
       preconditions: [...functionGuards(where, major), ...apiGuards()],
       tenancySupported: major === 6,
     });
-    sessions.grantTenantAccess(server.role);
+    sessions.grantTenantAccess(server.role, where);
     const alarms = new Alarms(this, "alarms", { function: server.function, api });
 
     // A warning, not an error: short retention is fine for a sandbox, not for a FedRAMP system.
