@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -47,5 +47,30 @@ describe("plan scripts", () => {
     const { code, stderr } = await script("terraform-plan", []);
     expect(code).toBe(2);
     expect(stderr).toContain("usage: npm run plan -- <file.tfvars>");
+  });
+});
+
+describe("the CI plan users copy", () => {
+  it("runs the same Terraform script as this project's CI and npm run plan", () => {
+    const workflow = readFileSync(join(ROOT, "docs/ci/terraform-plan.yml"), "utf8");
+    expect(workflow).toContain('bash .ci/terraform-plan "$VAR_FILE"');
+    expect(workflow).toContain("role-to-assume:");
+    expect(workflow).toContain("actions/upload-artifact");
+    const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+    expect(scripts.plan).toBe("bash .ci/terraform-plan");
+    expect(scripts["plan:offline"]).toBe("bash .ci/terraform-plan --offline");
+    expect(readFileSync(join(ROOT, ".ci/run"), "utf8")).toContain("npm run --silent plan:offline --");
+  });
+
+  it("validates, plans, and merges the backend override it is given", async () => {
+    const override = join(mkdtempSync(join(tmpdir(), "backend-")), "backend.tf.json");
+    const statePath = join(tmpdir(), `mcp-state-${process.pid}.tfstate`);
+    writeFileSync(override, JSON.stringify({ terraform: { backend: { local: { path: statePath } } } }));
+    const { code, stderr } = await script("terraform-plan", ["--offline", "examples/minimal.tfvars", "-no-color"], { MCP_BACKEND_OVERRIDE: override });
+    expect(code).toBe(0);
+    expect(stderr).toContain("The configuration is valid.");
+    const workdir = /Saved plan: (\S+)\/tfplan/.exec(stderr)?.[1];
+    expect(workdir && existsSync(join(workdir, "backend_override.tf.json"))).toBe(true);
+    expect(readFileSync(join(workdir!, ".terraform", "terraform.tfstate"), "utf8")).toContain(statePath);
   });
 });

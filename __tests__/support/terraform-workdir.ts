@@ -34,6 +34,7 @@ export async function prepareTerraformWorkdir(): Promise<{ outdir: string; workd
   app.synth();
   const workdir = join(outdir, "stacks", "mcp-server");
   copyFileSync(join(ROOT, ".ci/mock-provider.tf.json"), join(workdir, "mock_override.tf.json"));
+  copyFileSync(join(ROOT, ".ci/offline-backend.tf.json"), join(workdir, "backend_override.tf.json"));
   execFileSync("terraform", ["init", "-input=false", "-no-color", `-plugin-dir=${pluginDir}`], { cwd: workdir, stdio: "pipe" });
   const variablesWorkdir = join(outdir, "variables-only");
   mkdirSync(variablesWorkdir);
