@@ -413,12 +413,15 @@ export const INPUTS = {
 /** Name of a module input. */
 export type InputName = keyof typeof INPUTS;
 
+/** Inputs of the root stack only: a module takes its region from the caller's provider. */
+export const ROOT_ONLY_INPUTS: readonly InputName[] = ["region"];
+
 /**
  * Declares every input as a Terraform variable on `scope`, with its type,
- * description, default and validations.
+ * description, default and validations, but those in `exclude`.
  */
-export function declareInputs(scope: Construct): Record<InputName, TerraformVariable> {
-  const entries = Object.entries(INPUTS).map(([name, raw]) => {
+export function declareInputs(scope: Construct, exclude: readonly InputName[] = []): Partial<Record<InputName, TerraformVariable>> {
+  const entries = Object.entries(INPUTS).filter(([name]) => !exclude.includes(name as InputName)).map(([name, raw]) => {
     const spec: InputSpec = raw;
     const hasDefault = "default" in spec;
     const variable = new TerraformVariable(scope, name, {
@@ -434,7 +437,7 @@ export function declareInputs(scope: Construct): Record<InputName, TerraformVari
     }
     return [name, variable] as const;
   });
-  return Object.fromEntries(entries) as Record<InputName, TerraformVariable>;
+  return Object.fromEntries(entries) as Partial<Record<InputName, TerraformVariable>>;
 }
 
 /** Markdown cell text: pipes escaped, line breaks removed. */
@@ -442,9 +445,9 @@ export function markdownCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 
-/** The README's inputs table, generated from {@link INPUTS}. */
-export function inputsMarkdown(): string {
-  const rows = Object.entries(INPUTS).map(([name, raw]) => {
+/** The README's inputs table, generated from {@link INPUTS}, but the inputs in `exclude`. */
+export function inputsMarkdown(exclude: readonly string[] = []): string {
+  const rows = Object.entries(INPUTS).filter(([name]) => !exclude.includes(name)).map(([name, raw]) => {
     const spec: InputSpec = raw;
     const required = !("default" in spec);
     const defaultCell = required ? "" : `\`${JSON.stringify(spec.default)}\``;

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Aspects, LocalBackend, TerraformStack } from "cdktf";
-import { declareInputs } from "./inputs.js";
+import { declareInputs, ROOT_ONLY_INPUTS } from "./inputs.js";
 import { declareOutputs } from "./outputs.js";
 import { AwsProviderMajor, awsProviderMajor, configureAwsProvider, requireVersions } from "./provider.js";
 import { platform } from "./platform.js";
@@ -24,6 +24,12 @@ export interface McpServerStackProps {
    * @default from MCP_AWS_PROVIDER_MAJOR, else 6
    */
   readonly awsProviderMajor?: AwsProviderMajor;
+  /**
+   * Synthesize a Terraform module: no provider configuration, no backend and
+   * no `region` input — the caller's providers and state flow in.
+   * @default false
+   */
+  readonly asModule?: boolean;
 }
 
 /**
@@ -36,10 +42,12 @@ export class McpServerStack extends TerraformStack {
     super(scope, id);
     const major = props.awsProviderMajor ?? awsProviderMajor();
     requireVersions(this, major);
-    configureAwsProvider(this);
-    // State beside the project, not inside cdktf.out, which every synth rewrites; relative so a clone works anywhere.
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
-    declareInputs(this);
+    if (!props.asModule) {
+      configureAwsProvider(this);
+      // State beside the project, not inside cdktf.out, which every synth rewrites; relative so a clone works anywhere.
+      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    }
+    declareInputs(this, props.asModule ? ROOT_ONLY_INPUTS : []);
     const where = platform(this, major);
 
     const repository = new ImageRepository(this, "image");

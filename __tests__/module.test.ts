@@ -1,0 +1,73 @@
+import { execFile, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { INPUTS, inputsMarkdown, outputsMarkdown, OUTPUTS, ROOT_ONLY_INPUTS } from "../modules/index.js";
+import { ROOT, providerMirror } from "./support/terraform-workdir.js";
+import { addresses, example, plan, plannableExamples } from "./support/terraform.js";
+
+/**
+ * The HCL module build (npm run build:module), consumed by plain Terraform:
+ * a root configuration with `module "mcp" { source = ... }` and a mock
+ * provider plans offline for each example's values.
+ */
+const run = promisify(execFile);
+const MODULE = join(ROOT, "dist", "terraform-module");
+const files = () => Object.fromEntries(readdirSync(MODULE).map((f) => [f, readFileSync(join(MODULE, f), "utf8")]));
+
+beforeAll(() => {
+  execFileSync("npm", ["run", "--silent", "build:module"], { cwd: ROOT, stdio: "pipe", env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: String(inject("awsProviderMajor")) } });
+});
+
+describe("npm run build:module", () => {
+  it("writes HCL split by concern, terraform fmt-clean, with no provider configuration and no backend", () => {
+    expect(Object.keys(files()).sort()).toEqual(["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"]);
+    execFileSync("terraform", ["fmt", "-check", "-recursive", MODULE], { stdio: "pipe" });
+    const hcl = Object.entries(files()).filter(([f]) => f.endsWith(".tf")).map(([, t]) => t).join("\n");
+    expect(hcl).not.toMatch(/^provider\s+"aws"/m);
+    expect(hcl).not.toMatch(/\bbackend\s+"/);
+    expect(files()["versions.tf"]).toMatch(/required_providers\s*{\s*aws\s*=\s*{\s*source\s*=\s*"hashicorp\/aws"/);
+  });
+
+  it("declares every input (but the root stack's region) with type, description and validations, and described outputs", () => {
+    const variables = [...files()["variables.tf"].matchAll(/^variable "([a-z_]+)"/gm)].map((m) => m[1]);
+    expect(variables.sort()).toEqual(Object.keys(INPUTS).filter((i) => !(ROOT_ONLY_INPUTS as readonly string[]).includes(i)).sort());
+    expect(files()["variables.tf"]).toContain('variable "kms_key_arn" {\n  type        = string\n  description = ');
+    expect((files()["variables.tf"].match(/validation \{/g) ?? []).length).toBeGreaterThan(20);
+    const outputs = [...files()["outputs.tf"].matchAll(/^output "([a-z_]+)" \{\n\s+description\s+=/gm)].map((m) => m[1]);
+    expect(outputs.sort()).toEqual(Object.keys(OUTPUTS).sort());
+  });
+
+  it("documents its inputs and outputs from the same declarations as the project README", () => {
+    expect(files()["README.md"]).toContain(inputsMarkdown(ROOT_ONLY_INPUTS));
+    expect(files()["README.md"]).toContain(outputsMarkdown());
+  });
+});
+
+describe("plain Terraform consuming the module", () => {
+  const consumer = mkdtempSync(join(tmpdir(), "mcp-module-consumer-"));
+  beforeAll(() => {
+    writeFileSync(
+      join(consumer, "providers.tf"),
+      `provider "aws" {\n  region                      = var.region\n  access_key                  = "mock"\n  secret_key                  = "mock"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n}\nvariable "region" {\n  type = string\n}\n`,
+    );
+  }, 60_000);
+
+  it.concurrent.each(plannableExamples())("plans %s.tfvars offline through module \"mcp\", with the same resources as the stack", async (name) => {
+    const dir = join(consumer, name);
+    mkdirSync(dir);
+    // A var file's assignments are valid module arguments; the region goes to the caller's provider.
+    const vars = readFileSync(example(name), "utf8");
+    const region = /^region\s*=\s*"([^"]+)"/m.exec(vars)?.[1] ?? "us-east-1";
+    const args = vars.replace(/^region\s*=.*$/m, "");
+    writeFileSync(join(dir, "main.tf"), `module "mcp" {\n  source = "${MODULE}"\n${args}\n}\n\noutput "mcp_endpoint" {\n  value = module.mcp.mcp_endpoint\n}\n`);
+    writeFileSync(join(dir, "providers.tf"), readFileSync(join(consumer, "providers.tf"), "utf8"));
+    await run("terraform", ["init", "-input=false", "-no-color", `-plugin-dir=${providerMirror().pluginDir}`], { cwd: dir });
+    await run("terraform", ["plan", "-input=false", "-no-color", `-var=region=${region}`, "-out=tfplan"], { cwd: dir, maxBuffer: 64 << 20 });
+    const { stdout } = await run("terraform", ["show", "-json", "tfplan"], { cwd: dir, maxBuffer: 64 << 20 });
+    const planned = (JSON.parse(stdout).planned_values.root_module.child_modules[0].resources as { address: string }[]).map((r) => r.address.replace(/^module\.mcp\./, ""));
+    expect(planned.sort()).toEqual(addresses(await plan(example(name))));
+  });
+});
