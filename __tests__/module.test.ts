@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { INPUTS, inputsMarkdown, outputsMarkdown, OUTPUTS, ROOT_ONLY_INPUTS } from "../modules/index.js";
 import { ROOT, providerMirror } from "./support/terraform-workdir.js";
 import { addresses, example, plan, plannableExamples } from "./support/terraform.js";
@@ -17,10 +17,7 @@ const run = promisify(execFile);
 const MODULE = join(ROOT, "dist", "terraform-module");
 const files = () => Object.fromEntries(readdirSync(MODULE).map((f) => [f, readFileSync(join(MODULE, f), "utf8")]));
 
-beforeAll(() => {
-  execFileSync("npm", ["run", "--silent", "build:module"], { cwd: ROOT, stdio: "pipe", env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: String(inject("awsProviderMajor")) } });
-});
-
+// The global setup builds the module for the mirror's provider major.
 describe("npm run build:module", () => {
   it("writes HCL split by concern, terraform fmt-clean, with no provider configuration and no backend", () => {
     expect(Object.keys(files()).sort()).toEqual(["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"]);
