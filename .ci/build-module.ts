@@ -14,7 +14,8 @@ import { ProviderSchemas, renderModule } from "./hcl.js";
  * builds the 5.x variant.
  */
 const root = process.cwd();
-const out = join(root, "dist", "terraform-module");
+const outFlag = process.argv.indexOf("--out");
+const out = outFlag > 0 ? process.argv[outFlag + 1] : join(root, "dist", "terraform-module");
 const major = awsProviderMajor();
 const work = mkdtempSync(join(tmpdir(), "mcp-module-"));
 const terraform = (args: string[], cwd: string) => execFileSync("terraform", args, { cwd, encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
@@ -30,14 +31,28 @@ try {
   const schemaDir = join(work, "schema");
   mkdirSync(schemaDir);
   writeFileSync(join(schemaDir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_VERSIONS[major] } } } }));
-  let init = ["init", "-input=false", "-no-color"];
-  try {
-    const [pluginDir] = execFileSync("bash", [join(root, ".ci/provider-mirror")], { encoding: "utf8", env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: String(major) }, stdio: ["ignore", "pipe", "ignore"] }).trim().split(" ");
-    init = [...init, `-plugin-dir=${pluginDir}`];
-  } catch {
-    // No mirror for this major: the registry.
+  // Nested blocks are the same in 5.x and 6.x for every resource the module uses, so any local mirror serves when the registry cannot.
+  const mirror = (env: NodeJS.ProcessEnv) => {
+    try {
+      return execFileSync("bash", [join(root, ".ci/provider-mirror")], { encoding: "utf8", env, stdio: ["ignore", "pipe", "ignore"] }).trim().split(" ");
+    } catch {
+      return undefined;
+    }
+  };
+  const init = (pluginDir?: string) => terraform(["init", "-input=false", "-no-color", ...(pluginDir ? [`-plugin-dir=${pluginDir}`] : [])], schemaDir);
+  const exact = mirror({ ...process.env, MCP_AWS_PROVIDER_MAJOR: String(major) });
+  if (exact) init(exact[0]);
+  else {
+    try {
+      init();
+    } catch (error) {
+      const [pluginDir, mirrorMajor] = mirror({ ...process.env, MCP_AWS_PROVIDER_MAJOR: "" }) ?? [];
+      if (!pluginDir) throw error;
+      console.log(`build:module: no hashicorp/aws ${major}.x reachable; reading block structure from the local ${mirrorMajor}.x provider`);
+      writeFileSync(join(schemaDir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws" } } } }));
+      init(pluginDir);
+    }
   }
-  terraform(init, schemaDir);
   const schemas = JSON.parse(terraform(["providers", "schema", "-json"], schemaDir)).provider_schemas["registry.terraform.io/hashicorp/aws"] as ProviderSchemas;
 
   rmSync(out, { recursive: true, force: true });
@@ -49,7 +64,7 @@ try {
       `The caller configures the aws provider and the backend. \`${ROOT_ONLY_INPUTS.join("`, `")}\` is an input of the root stack only.\n\n## Inputs\n\n${inputsMarkdown(ROOT_ONLY_INPUTS)}\n\n## Outputs\n\n${outputsMarkdown()}\n`,
   );
   terraform(["fmt", "-list=false", out], root);
-  console.log(`dist/terraform-module: a Terraform module for hashicorp/aws ${major}.x (${Object.keys(config.resource).length} resource types)`);
+  console.log(`${out}: a Terraform module for hashicorp/aws ${major}.x (${Object.keys(config.resource).length} resource types)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { INPUTS, inputsMarkdown, outputsMarkdown, OUTPUTS, ROOT_ONLY_INPUTS } from "../modules/index.js";
 import { ROOT, providerMirror } from "./support/terraform-workdir.js";
 import { addresses, example, plan, plannableExamples } from "./support/terraform.js";
@@ -45,12 +45,7 @@ describe("npm run build:module", () => {
 
 describe("plain Terraform consuming the module", () => {
   const consumer = mkdtempSync(join(tmpdir(), "mcp-module-consumer-"));
-  beforeAll(() => {
-    writeFileSync(
-      join(consumer, "providers.tf"),
-      `provider "aws" {\n  region                      = var.region\n  access_key                  = "mock"\n  secret_key                  = "mock"\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n}\nvariable "region" {\n  type = string\n}\n`,
-    );
-  }, 60_000);
+  const providers = readFileSync(join(ROOT, "__tests__/fixtures/terraform-consumer/providers.tf"), "utf8");
 
   it.concurrent.each(plannableExamples())("plans %s.tfvars offline through module \"mcp\", with the same resources as the stack", async (name) => {
     const dir = join(consumer, name);
@@ -60,11 +55,23 @@ describe("plain Terraform consuming the module", () => {
     const region = /^region\s*=\s*"([^"]+)"/m.exec(vars)?.[1] ?? "us-east-1";
     const args = vars.replace(/^region\s*=.*$/m, "");
     writeFileSync(join(dir, "main.tf"), `module "mcp" {\n  source = "${MODULE}"\n${args}\n}\n\noutput "mcp_endpoint" {\n  value = module.mcp.mcp_endpoint\n}\n`);
-    writeFileSync(join(dir, "providers.tf"), readFileSync(join(consumer, "providers.tf"), "utf8"));
+    writeFileSync(join(dir, "providers.tf"), providers);
     await run("terraform", ["init", "-input=false", "-no-color", `-plugin-dir=${providerMirror().pluginDir}`], { cwd: dir });
     await run("terraform", ["plan", "-input=false", "-no-color", `-var=region=${region}`, "-out=tfplan"], { cwd: dir, maxBuffer: 64 << 20 });
     const { stdout } = await run("terraform", ["show", "-json", "tfplan"], { cwd: dir, maxBuffer: 64 << 20 });
     const planned = (JSON.parse(stdout).planned_values.root_module.child_modules[0].resources as { address: string }[]).map((r) => r.address.replace(/^module\.mcp\./, ""));
     expect(planned.sort()).toEqual(addresses(await plan(example(name))));
+  });
+});
+
+describe("the default 6.x module build", () => {
+  it("carries Lambda tenant isolation: the 6.x range, the tenancy_config block and the tenant header mapping", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "mcp-module-6-")), "module");
+    await run("node", [join(ROOT, "dist/build-module.cjs"), "--out", out], { cwd: ROOT, env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: "6" } });
+    execFileSync("terraform", ["fmt", "-check", "-recursive", out], { stdio: "pipe" });
+    expect(readFileSync(join(out, "versions.tf"), "utf8")).toContain('version = ">= 6.23.0, < 7.0.0"');
+    const main = readFileSync(join(out, "main.tf"), "utf8");
+    expect(main).toMatch(/dynamic "tenancy_config" \{\n\s+for_each = var\.enable_tenant_isolation \? \[1\] : \[\]\n\s+content \{\n\s+tenant_isolation_mode = "PER_TENANT"/);
+    expect(main).toContain('"integration.request.header.X-Amz-Tenant-Id" = each.value.authorized ? "context.authorizer.claims.${var.tenant_claim}"');
   });
 });

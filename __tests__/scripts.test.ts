@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./support/terraform-workdir.js";
+import { providerMirror, ROOT } from "./support/terraform-workdir.js";
 
 const run = promisify(execFile);
 
@@ -72,5 +72,25 @@ describe("the CI plan users copy", () => {
     const workdir = /Saved plan: (\S+)\/tfplan/.exec(stderr)?.[1];
     expect(workdir && existsSync(join(workdir, "backend_override.tf.json"))).toBe(true);
     expect(readFileSync(join(workdir!, ".terraform", "terraform.tfstate"), "utf8")).toContain(statePath);
+  });
+});
+
+describe("cdktf diff --var-file", () => {
+  it("plans the synthesized stack with the user's var file, offline through the CLI's filesystem mirror and the mock provider", async () => {
+    const out = mkdtempSync(join(tmpdir(), "mcp-cdktf-diff-"));
+    const { pluginDir, major } = providerMirror();
+    await run("npm", ["run", "--silent", "build:app"], { cwd: ROOT });
+    await run("node", [join(ROOT, "dist/main.cjs")], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: out, MCP_AWS_PROVIDER_MAJOR: String(major) } });
+    const stack = join(out, "stacks", "mcp-server");
+    writeFileSync(join(stack, "mock_override.tf.json"), readFileSync(join(ROOT, ".ci/mock-provider.tf.json")));
+    writeFileSync(join(stack, "backend_override.tf.json"), readFileSync(join(ROOT, ".ci/offline-backend.tf.json")));
+    const cliConfig = join(out, "terraformrc");
+    writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = "${pluginDir}"\n  }\n}\n`);
+    const { stdout } = await run(
+      join(ROOT, "node_modules/.bin/cdktf"),
+      ["diff", "mcp-server", "--skip-synth", "--skip-provider-lock", "--output", out, `--var-file=${join(ROOT, "examples/minimal.tfvars")}`],
+      { cwd: ROOT, env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1", CI: "1" }, maxBuffer: 64 << 20 },
+    );
+    expect(stdout.replace(/\x1b\[[0-9;]*m/g, "")).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
   });
 });
