@@ -331,6 +331,11 @@ describe.concurrent("resource properties for every switch", () => {
     expect(await environment("minimal")).not.toHaveProperty("MCP_ORIGIN_VERIFY_SECRET");
   });
 
+  it("use_fips_endpoints: the root provider calls FIPS endpoints (SC-13), and the plan still holds", async () => {
+    const p = (await plan(example("minimal"), { use_fips_endpoints: true })) as unknown as { configuration: { provider_config: Record<string, { expressions: Record<string, { references?: string[] }> }> } };
+    expect(p.configuration.provider_config.aws.expressions.use_fips_endpoint.references).toEqual(["var.use_fips_endpoints"]);
+  });
+
   it("tags: every taggable resource carries var.tags", async () => {
     const p = await plan(example("external-pool"));
     const taggable = p.planned_values.root_module.resources.filter((r) => r.values && "tags" in r.values);

@@ -24,6 +24,10 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     expect(config.terraform.required_version).toBe(">= 1.5.0");
   });
 
+  it("configures the root provider's region and FIPS endpoints from the inputs (SC-13)", () => {
+    expect(config.provider.aws).toEqual([{ region: "${var.region}", use_fips_endpoint: "${var.use_fips_endpoints}" }]);
+  });
+
   it("keeps state at the project root by a relative path (portable clones)", () => {
     expect(config.terraform.backend).toEqual({ local: { path: "../../../terraform.mcp-server.tfstate" } });
   });
@@ -107,6 +111,7 @@ describe("inputs", () => {
       enable_sessions: false,
       session_ttl_seconds: 86400,
       enable_tenant_isolation: false,
+      use_fips_endpoints: false,
       tenant_claim: "client_id",
       route_throttle_overrides: {},
       waf_acl_arn: null,

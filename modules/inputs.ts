@@ -71,6 +71,12 @@ export const INPUTS = {
       },
     ],
   },
+  use_fips_endpoints: {
+    type: "bool",
+    description:
+      "Have the root stack's provider call AWS through FIPS 140 validated endpoints (SC-13) where the service offers them. Ignored when the configuration is used as a module: set `use_fips_endpoint` on your own provider.",
+    default: false,
+  },
   kms_key_arn: {
     type: "string",
     description:
@@ -413,8 +419,8 @@ export const INPUTS = {
 /** Name of a module input. */
 export type InputName = keyof typeof INPUTS;
 
-/** Inputs of the root stack only: a module takes its region from the caller's provider. */
-export const ROOT_ONLY_INPUTS: readonly InputName[] = ["region"];
+/** Inputs of the root stack only: they configure its provider, and a module uses the caller's. */
+export const ROOT_ONLY_INPUTS: readonly InputName[] = ["region", "use_fips_endpoints"];
 
 /**
  * Declares every input as a Terraform variable on `scope`, with its type,

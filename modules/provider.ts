@@ -1,4 +1,4 @@
-import { TerraformStack } from "cdktf";
+import { TerraformStack, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 
 /** The hashicorp/aws major versions the module synthesizes for. */
@@ -33,7 +33,7 @@ export function requireVersions(stack: TerraformStack, major: AwsProviderMajor):
   stack.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_VERSIONS[major] });
 }
 
-/** The root stack's provider: region from `var.region`, nothing else, so `cdktf deploy` uses the caller's credentials chain. */
+/** The root stack's provider: region and FIPS endpoints from the inputs, credentials from the caller's chain. */
 export function configureAwsProvider(stack: TerraformStack): AwsProvider {
-  return new AwsProvider(stack, "aws", { region: "${var.region}" });
+  return new AwsProvider(stack, "aws", { region: "${var.region}", useFipsEndpoint: Token.asAny("${var.use_fips_endpoints}") });
 }
