@@ -1,3 +1,4 @@
+import { MCP_SCOPE } from "./http-contract.js";
 import type { McpAppOptions } from "./mcp-app.js";
 import { DynamoSessionStore } from "./session-store.js";
 import { TenantCredentials } from "./tenant-credentials.js";
@@ -17,7 +18,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
     tenantClaim: env.MCP_TENANT_CLAIM || "client_id",
     issuer: env.MCP_ISSUER || undefined,
     resourceUrl: env.MCP_RESOURCE_URL || undefined,
-    scopes: list(env.MCP_SCOPES ?? "mcp/invoke", " "),
+    scopes: list(env.MCP_SCOPES ?? MCP_SCOPE, " "),
     allowedOrigins: list(env.MCP_ALLOWED_ORIGINS ?? "", ","),
     originVerifySecret: env.MCP_ORIGIN_VERIFY_SECRET || undefined,
     // No AWS client is created when sessions are off.

@@ -8,16 +8,11 @@ import {
   type OAuthProtectedResourceMetadata,
 } from "@modelcontextprotocol/server";
 import type { Caller } from "./caller.js";
+import { DISCOVERY_PATHS, MCP_PATH, ORIGIN_VERIFY_HEADER } from "./http-contract.js";
 import type { GatewayRequest } from "./events/types.js";
 import { buildServer } from "./server.js";
 import { DynamoSessionStore, newSessionId, SessionStoreUnavailableError } from "./session-store.js";
 
-/** The path MCP clients use. */
-export const MCP_PATH = "/mcp";
-/** RFC 9728 metadata, at the root and at the path-suffixed location 2025-11-25 clients also try. */
-export const DISCOVERY_PATHS = ["/.well-known/oauth-protected-resource", `/.well-known/oauth-protected-resource${MCP_PATH}`];
-/** Header CloudFront adds with the origin secret (see the infrastructure's cloudfront.ts). */
-export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
 /** What a tenant value may hold: the characters both Lambda tenant ids and STS session tags accept. */
 const TENANT_PATTERN = /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/;
 /** The one revision that allowed JSON-RPC batches. */
@@ -111,7 +106,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   async function route(gateway: GatewayRequest, invocation: InvocationContext, body: unknown, facts: Mutable<Partial<RequestLog>>): Promise<Response> {
     const { request } = gateway;
     const path = new URL(request.url).pathname;
-    if (DISCOVERY_PATHS.includes(path)) return discovery(request);
+    if ((DISCOVERY_PATHS as readonly string[]).includes(path)) return discovery(request);
     if (path !== MCP_PATH) return problem(404, `No resource at ${path}. The MCP endpoint is ${MCP_PATH}.`);
 
     const refused = checkOrigin(request) ?? checkOriginSecret(request);

@@ -12,3 +12,6 @@ export const SESSION_KEY = "session_id";
 export const TTL_ATTRIBUTE = "expires_at";
 /** Index for looking a session up by id alone (operations only: the server reads by tenant and id). */
 export const SESSION_ID_INDEX = "session-id-index";
+
+/** The STS session tag that names a tenant; the tenant-access role's policy keys rows by it (`dynamodb:LeadingKeys`). */
+export const TENANT_TAG = "tenant_id";

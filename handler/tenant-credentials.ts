@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { AssumeRoleCommand, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
+import { TENANT_TAG } from "./session-schema.js";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 
-/** The session tag the tenant-access role's policy keys rows by (`dynamodb:LeadingKeys` = `${aws:PrincipalTag/tenant_id}`). */
-export const TENANT_TAG = "tenant_id";
 
 /** Options of {@link TenantCredentials}. */
 export interface TenantCredentialsOptions {

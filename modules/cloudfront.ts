@@ -1,14 +1,13 @@
 import { Construct } from "constructs";
 import { DataResource, Precondition } from "cdktf";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { ORIGIN_VERIFY_HEADER } from "../handler/http-contract.js";
 import { address, countWhen, expr, exprList, optionalAttr, withAddress } from "./expressions.js";
 
 /** AWS managed cache policy "CachingDisabled": every request reaches the API. */
 export const CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 /** AWS managed origin request policy "AllViewerExceptHostHeader": forwards Authorization and every other viewer header but Host. */
 export const ALL_VIEWER_EXCEPT_HOST_POLICY_ID = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
-/** Header CloudFront adds to every origin request; the server can refuse requests that bypass the distribution without it. */
-export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 
 /** HCL: true when the distribution is created. */
 export const CLOUDFRONT_ENABLED = "var.enable_cloudfront";

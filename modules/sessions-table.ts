@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "../handler/session-schema.js";
+import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TENANT_TAG, TTL_ATTRIBUTE } from "../handler/session-schema.js";
 import { Platform } from "./platform.js";
 import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./expressions.js";
 
@@ -15,8 +15,7 @@ const TENANT_ACCESS = "tenant_access";
 /** HCL: the tenant-access role's ARN, null when sessions are off (the function's settings name it before the role is built). */
 export const TENANT_ACCESS_ROLE_ARN = `one(aws_iam_role.${TENANT_ACCESS}[*].arn)`;
 
-/** The session tag the tenant-access role keys rows by (the handler's tenant-credentials.ts sets it). */
-export const TENANT_TAG = "tenant_id";
+
 
 /**
  * MCP sessions, created when `var.enable_sessions`. Keyed by `tenant_id`

@@ -5,7 +5,7 @@ import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { LambdaHandler } from "../lambda.js";
 import { hostHeaderValidationResponse, localhostAllowedHostnames, localhostAllowedOrigins, originValidationResponse } from "@modelcontextprotocol/server";
 import type { HttpApiEvent } from "../events/http-api.js";
-import { DISCOVERY_PATHS, MCP_PATH } from "../mcp-app.js";
+import { DISCOVERY_PATHS, MCP_PATH, MCP_SCOPE } from "../http-contract.js";
 import type { LocalIssuer } from "./issuer.js";
 
 /** Options of {@link startLocalGateway}. */
@@ -28,7 +28,6 @@ export interface LocalGateway {
   close(): Promise<void>;
 }
 
-const SCOPE = "mcp/invoke";
 const MCP_METHODS = ["POST", "GET", "DELETE"];
 
 /**
@@ -55,7 +54,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     if (rebinding) return send(res, { statusCode: 403, headers: { "content-type": "application/json" }, body: await rebinding.text() });
 
     const method = req.method ?? "GET";
-    const discovery = DISCOVERY_PATHS.includes(url.pathname) && method === "GET";
+    const discovery = (DISCOVERY_PATHS as readonly string[]).includes(url.pathname) && method === "GET";
     if (!discovery && !(url.pathname === MCP_PATH && MCP_METHODS.includes(method))) {
       return send(res, { statusCode: 404, headers: { "content-type": "application/json" }, body: '{"message":"Not Found"}' });
     }
@@ -85,7 +84,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         stage: "$default",
         time: new Date().toISOString(),
         timeEpoch: Date.now(),
-        ...(claims ? { authorizer: { principalId: "", integrationLatency: 0, jwt: { claims: claims as Record<string, string>, scopes: [SCOPE] } } } : {}),
+        ...(claims ? { authorizer: { principalId: "", integrationLatency: 0, jwt: { claims: claims as Record<string, string>, scopes: [MCP_SCOPE] } } } : {}),
       },
       body: body.length ? body.toString("base64") : undefined,
       isBase64Encoded: body.length > 0,
@@ -107,13 +106,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     try {
       claims = await options.issuer.verify(token);
     } catch (error) {
-      return unauthorized(`Bearer scope="${SCOPE}" error="invalid_token" error_description="${(error as Error).message.replace(/"/g, "'")}"`);
+      return unauthorized(`Bearer scope="${MCP_SCOPE}" error="invalid_token" error_description="${(error as Error).message.replace(/"/g, "'")}"`);
     }
     if (options.audience?.length && !options.audience.includes(String(claims.client_id))) {
-      return unauthorized(`Bearer scope="${SCOPE}" error="invalid_token" error_description="the token's client_id is not an accepted audience"`);
+      return unauthorized(`Bearer scope="${MCP_SCOPE}" error="invalid_token" error_description="the token's client_id is not an accepted audience"`);
     }
-    if (!String(claims.scope ?? "").split(" ").includes(SCOPE)) {
-      return { statusCode: 403, headers: { "content-type": "application/json", "www-authenticate": `Bearer scope="${SCOPE}" error="insufficient_scope"` }, body: '{"message":"Forbidden"}' };
+    if (!String(claims.scope ?? "").split(" ").includes(MCP_SCOPE)) {
+      return { statusCode: 403, headers: { "content-type": "application/json", "www-authenticate": `Bearer scope="${MCP_SCOPE}" error="insufficient_scope"` }, body: '{"message":"Forbidden"}' };
     }
     return { claims };
   }

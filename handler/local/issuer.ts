@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { MCP_SCOPE } from "../http-contract.js";
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT, type JWTPayload } from "jose";
 
 /** The `iss` of every local token. */
@@ -50,7 +51,7 @@ export class LocalIssuer {
   }
 
   /** A signed access token for the tenant. */
-  async mint({ tenant, scope = "mcp/invoke", expiresInSeconds = 3600, tenantClaim = "client_id" }: TokenRequest): Promise<string> {
+  async mint({ tenant, scope = MCP_SCOPE, expiresInSeconds = 3600, tenantClaim = "client_id" }: TokenRequest): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ client_id: tenant, scope, token_use: "access", [tenantClaim]: tenant })
       .setProtectedHeader({ alg: ALGORITHM })

@@ -1,4 +1,5 @@
 import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
+import { MCP_SCOPE } from "../http-contract.js";
 import { createLambdaHandler } from "../lambda.js";
 import { DynamoSessionStore } from "../session-store.js";
 import { startLocalDynamo } from "./dynamo.js";
@@ -49,13 +50,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     port: options.port ?? 3000,
     issuer: options.auth === false ? undefined : issuer,
     audience: options.audience,
-    noAuthClaims: { client_id: NO_AUTH_TENANT, sub: NO_AUTH_TENANT, scope: "mcp/invoke", [tenantClaim]: NO_AUTH_TENANT },
+    noAuthClaims: { client_id: NO_AUTH_TENANT, sub: NO_AUTH_TENANT, scope: MCP_SCOPE, [tenantClaim]: NO_AUTH_TENANT },
     handler: (url) =>
       createLambdaHandler({
         tenantClaim,
         issuer: LOCAL_ISSUER,
         resourceUrl: url,
-        scopes: ["mcp/invoke"],
+        scopes: [MCP_SCOPE],
         // Browsers may call only from this server's own localhost origins.
         allowedOrigins: localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`),
         sessions,

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { MCP_SCOPE } from "../http-contract.js";
 import { LocalIssuer } from "./issuer.js";
 
 /** `npm run --silent token -- --tenant acme [--scope S] [--expires-in=SECONDS]` (negative: already expired): prints only an access token from the local issuer. */
@@ -6,7 +7,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       tenant: { type: "string", default: "local" },
-      scope: { type: "string", default: "mcp/invoke" },
+      scope: { type: "string", default: MCP_SCOPE },
       "expires-in": { type: "string", default: "3600" },
     },
     strict: true,
