@@ -40,7 +40,12 @@ const REST_FRONT = [
 const INTERNAL_POOL = ["aws_cognito_resource_server.this[0]", "aws_cognito_user_pool.this[0]", "aws_cognito_user_pool_client.this[0]", "aws_cognito_user_pool_domain.this[0]"];
 const OWN_REPOSITORY = ["aws_ecr_lifecycle_policy.this[0]", "aws_ecr_repository.this[0]"];
 const SESSIONS = ["aws_dynamodb_table.sessions[0]", "aws_iam_role.tenant_access[0]", "aws_iam_role_policy.sessions[0]", "aws_iam_role_policy.tenant_access[0]"];
-const CLOUDFRONT = ["aws_cloudfront_distribution.this[0]", "terraform_data.origin_verify[0]"];
+const CLOUDFRONT = [
+  "aws_cloudfront_distribution.this[0]",
+  "terraform_data.origin_verify[0]",
+  ...["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block"].map((t) => `${t}.cloudfront_logs[0]`),
+  ...["aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning"].map((t) => `${t}.cloudfront_logs[0]`),
+];
 const emails = (...addresses: string[]) => addresses.map((a) => `aws_sns_topic_subscription.email["${a}"]`);
 
 /** What each example deploys: stable, readable addresses (they are part of the module's contract). */

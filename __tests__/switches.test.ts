@@ -257,6 +257,13 @@ describe.concurrent("resource properties for every switch", () => {
     expect(p.output_changes.cognito_token_endpoint.after_unknown).toBe(true);
   });
 
+  it("cognito_threat_protection: Plus plan with enforced threat protection by default; off, the Essentials plan", async () => {
+    const on = resourceAt(await plan(example("minimal")), "aws_cognito_user_pool.this[0]").values;
+    expect(on).toMatchObject({ user_pool_tier: "PLUS", user_pool_add_ons: [expect.objectContaining({ advanced_security_mode: "ENFORCED" })] });
+    const off = resourceAt(await plan(example("minimal"), { cognito_threat_protection: false }), "aws_cognito_user_pool.this[0]").values;
+    expect(off).toMatchObject({ user_pool_tier: "ESSENTIALS", user_pool_add_ons: [expect.objectContaining({ advanced_security_mode: "OFF" })] });
+  });
+
   it("external pool: nothing Cognito is created; the authorizer trusts the given pool and client", async () => {
     const p = await plan(example("external-pool"));
     expect(p.planned_values.root_module.resources.filter((r) => r.type.startsWith("aws_cognito"))).toEqual([]);
@@ -319,6 +326,21 @@ describe.concurrent("resource properties for every switch", () => {
     expect(env).toMatchObject({ MCP_RESOURCE_URL: "https://mcp.example.com/mcp", MCP_ORIGIN_VERIFY_SECRET: "<terraform_data.origin_verify.output.secret>" });
   });
 
+  it("enable_cloudfront on: access logs go to a private, TLS-only, versioned bucket on the customer key, kept as long as the log groups", async () => {
+    const p = await plan(example("cloudfront-waf"), { log_retention_days: 731 });
+    expect(resourceAt(p, "aws_s3_bucket.cloudfront_logs[0]").values.bucket).toBe("mcp-server-cf-111122223333-us-east-1");
+    expect(resourceAt(p, "aws_s3_bucket_ownership_controls.cloudfront_logs[0]").values.rule).toEqual([{ object_ownership: "BucketOwnerPreferred" }]);
+    const lifecycle = resourceAt(p, "aws_s3_bucket_lifecycle_configuration.cloudfront_logs[0]").values.rule[0];
+    expect(lifecycle).toMatchObject({ status: "Enabled", expiration: [expect.objectContaining({ days: 731 })], noncurrent_version_expiration: [expect.objectContaining({ noncurrent_days: 731 })] });
+    expect(configurationOf(p, "aws_cloudfront_distribution.this").depends_on).toEqual(["aws_s3_bucket_ownership_controls.cloudfront_logs"]);
+    const policy = JSON.parse((await evaluate(example("cloudfront-waf"), {}, "aws_s3_bucket_policy.cloudfront_logs", ["policy"])) as string);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } }, Resource: ["<aws_s3_bucket.cloudfront_logs.arn>", "<aws_s3_bucket.cloudfront_logs.arn>/*"] }),
+    ]);
+    const forever = resourceAt(await plan(example("cloudfront-waf"), { log_retention_days: 0 }), "aws_s3_bucket_lifecycle_configuration.cloudfront_logs[0]");
+    expect(forever.values.rule[0].status).toBe("Disabled");
+  });
+
   it("waf_acl_arn null with CloudFront: the distribution has no web ACL", async () => {
     const p = await plan(example("cloudfront-waf"), { waf_acl_arn: null });
     expect(resourceAt(p, "aws_cloudfront_distribution.this[0]").values.web_acl_id).toBeNull();
@@ -327,6 +349,7 @@ describe.concurrent("resource properties for every switch", () => {
   it("enable_cloudfront off: no distribution, and clients use the API's own URL", async () => {
     const p = await plan(example("minimal"));
     expect(resourcesOf(p, "aws_cloudfront_distribution")).toEqual([]);
+    expect(resourcesOf(p, "aws_s3_bucket")).toEqual([]);
     expect(p.output_changes.mcp_endpoint.after_unknown).toBe(true);
     expect(await environment("minimal")).not.toHaveProperty("MCP_ORIGIN_VERIFY_SECRET");
   });

@@ -3,6 +3,8 @@ import { DataResource, Precondition } from "cdktf";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { ORIGIN_VERIFY_HEADER } from "../handler/http-contract.js";
 import { address, countWhen, expr, exprList, optionalAttr, withAddress } from "./expressions.js";
+import { CloudfrontLogBucket } from "./cloudfront-logs.js";
+import { Platform } from "./platform.js";
 
 /** AWS managed cache policy "CachingDisabled": every request reaches the API. */
 export const CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
@@ -17,7 +19,7 @@ export const CLOUDFRONT_ENABLED = "var.enable_cloudfront";
  * the only way to put a WAF in front of an HTTP API. HTTPS only to viewers and
  * origin, TLS 1.2 minimum on the caller's certificate, no caching,
  * `Authorization` forwarded, every method allowed, `web_acl_id` from
- * `var.waf_acl_arn`.
+ * `var.waf_acl_arn`, access logs to an encrypted bucket of its own.
  */
 export class EdgeDistribution extends Construct {
   /** HCL: the secret value of {@link ORIGIN_VERIFY_HEADER}, or null without CloudFront. */
@@ -28,9 +30,10 @@ export class EdgeDistribution extends Construct {
   static readonly baseUrl = '"https://${var.cloudfront_aliases[0]}"';
 
   /** @param props.originDomain, props.originPath HCL: where the API answers (host, and the REST stage prefix). */
-  constructor(scope: Construct, id: string, props: { readonly originDomain: string; readonly originPath: string }) {
+  constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly originDomain: string; readonly originPath: string }) {
     super(scope, id);
     const enabled = countWhen(CLOUDFRONT_ENABLED);
+    const logs = new CloudfrontLogBucket(this, "logs", { platform: props.platform, enabled: CLOUDFRONT_ENABLED });
 
     // A random value generated once and kept: uuid() changes on every plan, ignore_changes pins the first one.
     const secret = withAddress(
@@ -68,6 +71,8 @@ export class EdgeDistribution extends Construct {
           compress: false,
         },
         restrictions: { geoRestriction: { restrictionType: "none" } },
+        loggingConfig: { bucket: expr(`${address(logs.bucket)}[0].bucket_domain_name`), prefix: "${var.name}/", includeCookies: false },
+        dependsOn: [logs.ownership],
         viewerCertificate: {
           acmCertificateArn: expr("var.cloudfront_acm_certificate_arn"),
           sslSupportMethod: "sni-only",

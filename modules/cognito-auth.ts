@@ -42,6 +42,9 @@ export class CognitoAuth extends Construct {
         count: created,
         name: expr("var.name"),
         deletionProtection: "ACTIVE",
+        // Threat protection needs the Plus plan; on Essentials the mode must be OFF.
+        userPoolTier: expr('var.cognito_threat_protection ? "PLUS" : "ESSENTIALS"'),
+        userPoolAddOns: { advancedSecurityMode: expr('var.cognito_threat_protection ? "ENFORCED" : "OFF"') },
         // Machine clients only: nobody signs up, and no user can be created but by an administrator.
         adminCreateUserConfig: { allowAdminCreateUserOnly: true },
       }),

@@ -273,6 +273,12 @@ export const INPUTS = {
       },
     ],
   },
+  cognito_threat_protection: {
+    type: "bool",
+    description:
+      "Threat protection on the pool the module creates: the Plus feature plan with advanced security `ENFORCED` (Security Hub Cognito.1). It judges user sign-ins and token use, and blocks risky ones; machine clients' client-credentials grants are billed by Cognito's M2M pricing either way. false: the Essentials plan, no threat protection. No effect with an external pool: configure yours.",
+    default: true,
+  },
   // --- Sessions and tenancy -------------------------------------------------
   enable_sessions: {
     type: "bool",

@@ -8,15 +8,24 @@ import { Platform } from "./platform.js";
  *
  * - CloudWatch Logs encrypts the log groups (the encryption context names each one).
  * - CloudWatch alarms publish to the encrypted topic (SNS names the topic in the encryption context).
+ * - CloudFront's log delivery writes to the encrypted log bucket, when CloudFront is on (S3 names the bucket).
  *
  * Lambda, DynamoDB and ECR use the key through grants made with the deployer's
  * and the function role's IAM permissions, which the key policy must delegate
  * to IAM (the default key policy does).
  */
-export function keyPolicyStatements(p: Platform, names: { readonly logGroups: readonly string[]; readonly alarmTopic: string }): string {
+export function keyPolicyStatements(
+  p: Platform,
+  names: {
+    readonly logGroups: readonly string[];
+    readonly alarmTopic: string;
+    /** HCL: the bucket's name template, and the condition under which it exists. */
+    readonly cloudfrontLogBucket: { readonly name: string; readonly when: string };
+  },
+): string {
   const arn = (service: string, resource: string) => `"arn:\${${p.partition}}:${service}:\${${p.region}}:\${${p.account}}:${resource}"`;
   const logGroupArns = names.logGroups.map((n) => arn("logs", `log-group:${n}`));
-  return `[
+  return `concat([
     {
       Sid       = "CloudWatchLogsUseOfTheKey"
       Effect    = "Allow"
@@ -33,5 +42,14 @@ export function keyPolicyStatements(p: Platform, names: { readonly logGroups: re
       Resource  = "*"
       Condition = { StringEquals = { "kms:EncryptionContext:aws:sns:topicArn" = ${arn("sns", names.alarmTopic)} } }
     }
-  ]`;
+  ], ${names.cloudfrontLogBucket.when} ? [
+    {
+      Sid       = "CloudFrontLogDeliveryToEncryptedBucket"
+      Effect    = "Allow"
+      Principal = { Service = "delivery.logs.amazonaws.com" }
+      Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+      Resource  = "*"
+      Condition = { StringEquals = { "kms:EncryptionContext:aws:s3:arn" = "arn:\${${p.partition}}:s3:::${names.cloudfrontLogBucket.name}" } }
+    }
+  ] : [])`;
 }

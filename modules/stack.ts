@@ -13,6 +13,7 @@ import { API_LOG_GROUP, API_URL, ApiGateway } from "./api-gateway.js";
 import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
+import { cloudfrontLogBucketName } from "./cloudfront-logs.js";
 import { apiGuards, functionGuards } from "./guards.js";
 import { address, expr, local } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
@@ -66,7 +67,7 @@ export class McpServerStack extends TerraformStack {
       publicBaseUrl,
       authorizerPreconditions: auth.preconditions(),
     });
-    const edge = new EdgeDistribution(this, "edge", { originDomain: api.originDomain, originPath: api.originPath });
+    const edge = new EdgeDistribution(this, "edge", { platform: where, originDomain: api.originDomain, originPath: api.originPath });
     const mcpEndpoint = local(this, "mcp_endpoint", `"\${${publicBaseUrl}}/mcp"`);
 
     // The server's own settings (the handler reads these); MCP_SESSIONS_TABLE exists only when sessions are on.
@@ -110,7 +111,11 @@ export class McpServerStack extends TerraformStack {
       cognito_client_id: auth.clientId,
       sessions_table_name: sessions.tableName,
       alarm_topic_arn: `${address(alarms.topic)}.arn`,
-      kms_key_policy_statements: `jsonencode(${keyPolicyStatements(where, { logGroups: [LAMBDA_LOG_GROUP, API_LOG_GROUP], alarmTopic: ALARM_TOPIC_NAME })})`,
+      kms_key_policy_statements: `jsonencode(${keyPolicyStatements(where, {
+        logGroups: [LAMBDA_LOG_GROUP, API_LOG_GROUP],
+        alarmTopic: ALARM_TOPIC_NAME,
+        cloudfrontLogBucket: { name: cloudfrontLogBucketName(where), when: CLOUDFRONT_ENABLED },
+      })})`,
     });
 
     Aspects.of(this).add(new TagEverything());

@@ -16,6 +16,8 @@ export interface PlanJson {
   planned_values: { root_module: { resources: PlannedResource[] } };
   resource_changes: { address: string; type: string; change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> } }[];
   output_changes: Record<string, { after: unknown; after_unknown: boolean }>;
+  /** The values of the variables the plan was made with. */
+  variables: Record<string, { value: unknown }>;
   configuration: { root_module: { resources: ConfiguredResource[] } };
   checks?: { address: { kind: string; name?: string }; status: string; instances?: { problems?: { message: string }[] }[] }[];
 }
@@ -32,6 +34,7 @@ export interface ConfiguredResource {
   type: string;
   name: string;
   expressions: Record<string, any>;
+  depends_on?: string[];
 }
 
 /** Diagnostics of a plan that failed (or warned). */
