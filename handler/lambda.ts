@@ -2,6 +2,8 @@ import type { APIGatewayProxyResult, APIGatewayProxyStructuredResultV2, Context 
 import { fromHttpApiEvent, HttpApiEvent, toHttpApiResult } from "./events/http-api.js";
 import { fromRestApiEvent, RestApiEvent, toRestApiResult } from "./events/rest-api.js";
 import { createMcpApp, McpAppOptions } from "./mcp-app.js";
+import { MalformedEventError } from "./events/request.js";
+import type { GatewayRequest } from "./events/types.js";
 
 /** The Lambda context; `tenantId` is set under tenant isolation. */
 export type LambdaContext = Context & { tenantId?: string };
@@ -21,9 +23,17 @@ function isHttpApiEvent(event: HttpApiEvent | RestApiEvent): event is HttpApiEve
 export function createLambdaHandler(options: McpAppOptions): LambdaHandler {
   const app = createMcpApp(options);
   const handle = async (event: HttpApiEvent | RestApiEvent, context: LambdaContext) => {
-    const invocation = { tenantId: context.tenantId };
-    if (isHttpApiEvent(event)) return toHttpApiResult(await app.handle(fromHttpApiEvent(event), invocation));
-    return toRestApiResult(await app.handle(fromRestApiEvent(event), invocation));
+    const http = isHttpApiEvent(event);
+    const toResult = (response: Response) => (http ? toHttpApiResult(response) : toRestApiResult(response));
+    let gateway: GatewayRequest;
+    try {
+      gateway = http ? fromHttpApiEvent(event) : fromRestApiEvent(event);
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      const httpMethod = http ? event.requestContext.http.method : event.httpMethod;
+      return toResult(app.refuse(error, { requestId: event.requestContext.requestId, httpMethod, path: http ? event.rawPath : event.path }));
+    }
+    return toResult(await app.handle(gateway, { tenantId: context.tenantId }));
   };
   return handle as LambdaHandler;
 }

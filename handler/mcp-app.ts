@@ -10,11 +10,32 @@ import {
 import type { Caller } from "./caller.js";
 import { DISCOVERY_PATHS, MCP_PATH, ORIGIN_VERIFY_HEADER } from "./http-contract.js";
 import type { GatewayRequest } from "./events/types.js";
+import type { MalformedEventError } from "./events/request.js";
 import { buildServer } from "./server.js";
+import { TOOLS } from "./tools/index.js";
 import { DynamoSessionStore, newSessionId, SessionStoreUnavailableError } from "./session-store.js";
 
 /** What a tenant value may hold: the characters both Lambda tenant ids and STS session tags accept. */
 const TENANT_PATTERN = /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/;
+/**
+ * What the request log records by name. Methods, paths and tool names arrive
+ * from the client and could carry anything, a credential or an argument
+ * included; values outside these sets are logged as "other".
+ */
+const LOGGED = {
+  httpMethods: new Set(["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]),
+  paths: new Set<string>([MCP_PATH, ...DISCOVERY_PATHS]),
+  tools: new Set(TOOLS.map((tool) => tool.name)),
+  // The client-to-server methods and notifications of the 2025 and 2026 revisions.
+  methods: new Set([
+    "initialize", "ping", "server/discover", "subscriptions/listen",
+    "tools/list", "tools/call", "resources/list", "resources/templates/list", "resources/read", "resources/subscribe", "resources/unsubscribe",
+    "prompts/list", "prompts/get", "completion/complete", "logging/setLevel", "tasks/get", "tasks/result", "tasks/list", "tasks/cancel",
+    "notifications/initialized", "notifications/cancelled", "notifications/progress", "notifications/roots/list_changed",
+  ]),
+};
+const known = (set: ReadonlySet<string>, value: string) => (set.has(value) ? value : "other");
+
 /** The one revision that allowed JSON-RPC batches. */
 const BATCH_REVISION = "2025-03-26";
 
@@ -50,9 +71,9 @@ export interface RequestLog {
   readonly session?: string;
   readonly httpMethod: string;
   readonly path: string;
-  /** JSON-RPC method, `batch` for a batch. */
+  /** JSON-RPC method, `batch` for a batch, `other` for one MCP does not define. */
   readonly method?: string;
-  /** Tool name of a tools/call. */
+  /** Tool name of a tools/call, `other` for a tool the server does not offer. */
   readonly tool?: string;
   readonly status: number;
   readonly durationMs: number;
@@ -68,6 +89,8 @@ export interface InvocationContext {
 /** Serves MCP for one verified request at a time. */
 export interface McpApp {
   handle(gateway: GatewayRequest, invocation?: InvocationContext): Promise<Response>;
+  /** Answers, and logs, an event that no HTTP request can carry (see `events/request.ts`). */
+  refuse(error: MalformedEventError, event: { readonly requestId: string; readonly httpMethod: string; readonly path: string }): Response;
 }
 
 /**
@@ -95,8 +118,8 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       traceId: process.env._X_AMZN_TRACE_ID,
       ...facts,
       session: sessionId ? createHash("sha256").update(sessionId).digest("hex").slice(0, 16) : undefined,
-      httpMethod: request.method,
-      path: new URL(request.url).pathname,
+      httpMethod: known(LOGGED.httpMethods, request.method),
+      path: known(LOGGED.paths, new URL(request.url).pathname),
       status: response.status,
       durationMs: Date.now() - started,
     });
@@ -127,9 +150,25 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       if (error instanceof SessionStoreUnavailableError) {
         return jsonRpcError(503, -32002, "Sessions are temporarily unavailable; retry shortly.", { "retry-after": "1" });
       }
-      console.error(JSON.stringify({ level: "ERROR", message: "unhandled error", requestId: gateway.requestId, error: (error as Error).name, detail: (error as Error).message }));
+      // Where it failed, not what it said: a message may quote request data (a key, an argument), which logs never hold.
+      const frames = ((error as Error).stack ?? "").split("\n").slice(1, 6).map((frame) => frame.trim());
+      console.error(JSON.stringify({ level: "ERROR", message: "unhandled error", requestId: gateway.requestId, error: (error as Error).name, frames }));
       return jsonRpcError(500, -32603, "Internal error.");
     }
+  }
+
+  function refuse(error: MalformedEventError, event: { readonly requestId: string; readonly httpMethod: string; readonly path: string }): Response {
+    const started = Date.now();
+    const response = jsonRpcError(error.status, -32600, error.message, error.status === 405 ? { allow: "POST, GET, DELETE" } : {});
+    log({
+      requestId: event.requestId,
+      httpMethod: known(LOGGED.httpMethods, event.httpMethod),
+      path: known(LOGGED.paths, event.path),
+      status: response.status,
+      durationMs: Date.now() - started,
+      error: error.name,
+    });
+    return response;
   }
 
   function discovery(request: Request): Response {
@@ -241,17 +280,17 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     }
   }
 
-  return { handle };
+  return { handle, refuse };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The JSON-RPC method and tool of a request body (never its arguments). */
+/** The JSON-RPC method and tool of a request body, as far as {@link LOGGED} names them (never its arguments). */
 function describe(body: unknown): Pick<RequestLog, "method" | "tool"> {
   if (Array.isArray(body)) return { method: "batch" };
   const message = body as { method?: unknown; params?: { name?: unknown } } | undefined;
-  const method = typeof message?.method === "string" ? message.method : undefined;
-  const tool = method === "tools/call" && typeof message?.params?.name === "string" ? message.params.name : undefined;
+  const method = typeof message?.method === "string" ? known(LOGGED.methods, message.method) : undefined;
+  const tool = method === "tools/call" && typeof message?.params?.name === "string" ? known(LOGGED.tools, message.params.name) : undefined;
   return { method, tool };
 }
 

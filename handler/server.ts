@@ -11,6 +11,6 @@ export const SERVER_INFO = { name: "cdktf-aws-mcp-server", version: "0.1.0" };
  */
 export function buildServer(caller: Caller): McpServer {
   const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
-  for (const register of TOOLS) register(server, caller);
+  for (const tool of TOOLS) tool.register(server, caller);
   return server;
 }

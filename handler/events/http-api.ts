@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { GatewayRequest } from "./types.js";
+import { buildRequest } from "./request.js";
 
 /** An HTTP API payload 2.0 event; `authorizer` is absent on routes without one. */
 export type HttpApiEvent = Omit<APIGatewayProxyEventV2WithJWTAuthorizer, "requestContext"> & {
@@ -16,18 +17,17 @@ export function isTextContent(contentType: string | null, length: number): boole
   return length === 0 || TEXT_TYPES.test(contentType ?? "text/plain");
 }
 
-/** Turns a payload 2.0 event into a web request: base64 bodies decoded, cookies restored to a Cookie header. */
+/**
+ * Turns a payload 2.0 event into a web request: base64 bodies decoded, cookies
+ * restored to a Cookie header. Throws {@link MalformedEventError} for what no request can carry.
+ */
 export function fromHttpApiEvent(event: HttpApiEvent): GatewayRequest {
   const { http, domainName, requestId } = event.requestContext;
-  const query = event.rawQueryString ? `?${event.rawQueryString}` : "";
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers.set(name, value);
+  const headers = Object.entries(event.headers ?? {}).flatMap(([name, value]) => (value === undefined ? [] : [[name, value] as const]));
   // Payload 2.0 moves cookies out of the headers.
-  if (event.cookies?.length) headers.set("cookie", event.cookies.join("; "));
-  const hasBody = event.body !== undefined && event.body !== null && http.method !== "GET" && http.method !== "HEAD";
-  const body = hasBody ? (event.isBase64Encoded ? Buffer.from(event.body!, "base64") : event.body!) : undefined;
+  if (event.cookies?.length) headers.push(["cookie", event.cookies.join("; ")]);
   return {
-    request: new Request(`https://${domainName}${event.rawPath}${query}`, { method: http.method, headers, body }),
+    request: buildRequest({ method: http.method, host: domainName, path: event.rawPath, query: event.rawQueryString ?? "", headers, body: event.body, isBase64Encoded: event.isBase64Encoded }),
     claims: event.requestContext.authorizer?.jwt?.claims,
     requestId,
   };

@@ -1,10 +1,13 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { Caller } from "../caller.js";
-import { registerEcho } from "./echo.js";
-import { registerWhoami } from "./whoami.js";
+import { echo } from "./echo.js";
+import { whoami } from "./whoami.js";
 
-/** Registers one tool on a server built for `caller`. */
-export type ToolRegistration = (server: McpServer, caller: Caller) => void;
+/** A tool: its name (the one the request log may record) and how it registers on a server built for `caller`. */
+export interface Tool {
+  readonly name: string;
+  register(server: McpServer, caller: Caller): void;
+}
 
-/** Every tool the server offers: add a file under handler/tools/ and its registration here. */
-export const TOOLS: readonly ToolRegistration[] = [registerWhoami, registerEcho];
+/** Every tool the server offers: add a file under handler/tools/ and its entry here. */
+export const TOOLS: readonly Tool[] = [whoami, echo];

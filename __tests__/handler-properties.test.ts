@@ -1,0 +1,317 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { DynamoDBClient, GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import type { APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { createLambdaHandler } from "../handler/lambda.js";
+import type { HttpApiEvent } from "../handler/events/http-api.js";
+import type { RestApiEvent } from "../handler/events/rest-api.js";
+import type { McpAppOptions } from "../handler/mcp-app.js";
+import { DynamoSessionStore, SessionStoreUnavailableError } from "../handler/session-store.js";
+import { SESSION_KEY, TENANT_KEY } from "../handler/session-schema.js";
+import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
+import { captureOutput } from "./support/capture-output.js";
+
+/**
+ * Property-based tests of the Lambda handler, over generated API Gateway
+ * events of both fronts: random methods, paths, headers, bodies, encodings,
+ * sizes, claims and invocation tenants. Sessions live in dynalite. Whatever
+ * arrives, the handler answers below 500 (503 only when the store fails),
+ * never shows a stack trace, a token or another tenant's data, never writes
+ * a token, an Authorization header or a tool argument to a log, and never
+ * creates a session for a refused request.
+ */
+
+const RUNS = 300;
+const VICTIM = { tenant: "victim", sessionId: "victim-session-0123456789abcdef", marker: "VICTIM-PRIVATE-CLIENT" };
+const KNOWN_HEADERS = ["content-type", "accept", "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name", "origin", "x-origin-verify", "authorization", "host", "cookie"];
+const ORIGIN_SECRET = "origin-secret-of-the-distribution";
+/** A body just over the 4 MiB bound, built once. */
+const HUGE = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo", arguments: { text: "x".repeat(4.5 * 1024 * 1024) } } });
+
+/** What one generated request carries: its secrets are unique strings, so finding them anywhere is a leak. */
+interface Case {
+  front: "http" | "rest";
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  token: string;
+  argument: string;
+  body: string | undefined;
+  base64: "yes" | "no" | "garbage";
+  claims: Record<string, unknown> | undefined;
+  invocationTenant: string | undefined;
+}
+
+const secret = (prefix: string) => fc.stringMatching(/^[A-Za-z0-9]{12,24}$/).map((s) => `${prefix}${s}`);
+/** Any tenant but the victim, whose session the others must not reach. */
+const tenant = fc.oneof(fc.constantFrom("acme", "globex", "initech", "Victim", "victim "), fc.stringMatching(/^[a-zA-Z0-9._:=+@ -]{1,20}$/)).filter((t) => t !== VICTIM.tenant);
+const claimValue = fc.oneof(tenant, fc.integer(), fc.constant(null), fc.string(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+/** Mostly valid, so that generated requests get past the checks to the server and the store as often as they are refused. */
+const mostly = <T, U>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<U>) => fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: other });
+const claims = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ client_id: tenant, sub: fc.string({ maxLength: 20 }), scope: fc.constant("mcp/invoke") }) },
+  fc.constant(undefined),
+  fc.record({ client_id: claimValue, sub: claimValue, scope: fc.oneof(fc.string(), fc.integer()) }, { requiredKeys: [] }),
+  fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+);
+const revision = fc.constantFrom("2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "1999-01-01");
+
+/** A JSON-RPC message: mostly well-formed ones the server knows, with the tool argument in them, else any shape. */
+function message(argument: string) {
+  const id = fc.oneof(fc.integer(), fc.string({ maxLength: 8 }));
+  const initialize = fc.record({
+    jsonrpc: fc.constant("2.0"),
+    id,
+    method: fc.constant("initialize"),
+    params: fc.record({ protocolVersion: revision, capabilities: fc.constant({}), clientInfo: fc.record({ name: fc.string({ maxLength: 10 }), version: fc.constant("1") }) }),
+  });
+  const call = fc.record({
+    jsonrpc: fc.constant("2.0"),
+    id,
+    method: fc.constant("tools/call"),
+    params: fc.record({ name: fc.constantFrom("echo", "whoami", "missing-tool"), arguments: fc.constantFrom({ text: argument }, { text: 1, other: argument }, argument) }),
+  });
+  const plain = fc.record({ jsonrpc: fc.constant("2.0"), id, method: fc.constantFrom("tools/list", "ping", "server/discover") });
+  // 2026-07-28 requests carry the revision and the client's capabilities in every request's _meta.
+  const envelope = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} };
+  const modern = fc.record({
+    jsonrpc: fc.constant("2.0"),
+    id,
+    method: fc.constantFrom("tools/call", "tools/list", "server/discover"),
+    params: fc.constantFrom({ name: "echo", arguments: { text: argument }, _meta: envelope }, { _meta: envelope }, { name: "whoami", _meta: { ...envelope, arg: argument } }),
+  });
+  const notification = fc.constant({ jsonrpc: "2.0", method: "notifications/initialized" });
+  const anyShape = fc.record(
+    {
+      jsonrpc: fc.oneof(fc.constant("2.0"), fc.string({ maxLength: 4 })),
+      id: fc.oneof(id, fc.constant(null)),
+      method: fc.string({ maxLength: 12 }),
+      params: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant({ arg: argument })),
+    },
+    { requiredKeys: [] },
+  );
+  return fc.oneof({ weight: 3, arbitrary: initialize }, { weight: 2, arbitrary: call }, { weight: 2, arbitrary: plain }, { weight: 3, arbitrary: modern }, notification, anyShape);
+}
+
+const caseArbitrary: fc.Arbitrary<Case> = fc
+  .record({ token: secret("TOKEN"), argument: secret("ARGUMENT") })
+  .chain(({ token, argument }) =>
+    fc.record({
+      front: fc.constantFrom<"http" | "rest">("http", "rest"),
+      method: mostly(fc.constantFrom("POST", "POST", "POST", "POST", "GET", "DELETE"), fc.oneof(fc.constantFrom("PUT", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT", "post"), fc.string({ maxLength: 10 }))),
+      path: fc.oneof(
+        { weight: 12, arbitrary: fc.constantFrom("/mcp", "/mcp", "/mcp", "/mcp", "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp") },
+        { weight: 1, arbitrary: fc.constantFrom("/", "/mcp/", "/MCP", "//mcp", "/mcp%00", "mcp", "/%zz") },
+        { weight: 1, arbitrary: fc.webPath() },
+        { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+      ),
+      query: fc.oneof(fc.constant(""), fc.webQueryParameters(), fc.string({ maxLength: 10 })),
+      headers: fc
+        .record(
+          {
+            "content-type": mostly(fc.constantFrom("application/json", "application/json; charset=utf-8"), fc.oneof(fc.constant("text/plain"), fc.string({ maxLength: 20 }))),
+            accept: mostly(fc.constant("application/json, text/event-stream"), fc.oneof(fc.constantFrom("application/json", "*/*"), fc.string({ maxLength: 20 }))),
+            "mcp-session-id": fc.oneof(fc.constant(VICTIM.sessionId), fc.string({ maxLength: 40 })),
+            "mcp-protocol-version": mostly(revision, fc.string({ maxLength: 12 })),
+            origin: mostly(fc.constant("https://app.example.com"), fc.oneof(fc.constantFrom("https://evil.example", "null"), fc.string({ maxLength: 20 }))),
+            "x-origin-verify": mostly(fc.constant(ORIGIN_SECRET), fc.string({ maxLength: 40 })),
+            cookie: fc.string({ maxLength: 20 }),
+            "mcp-method": fc.constantFrom("tools/call", "tools/list", "server/discover"),
+            "mcp-name": fc.constantFrom("echo", "whoami"),
+          },
+          { requiredKeys: ["content-type", "accept", "x-origin-verify"] },
+        )
+        .chain((known) =>
+          mostly(
+            fc.constant({}),
+            fc.dictionary(fc.oneof(fc.constantFrom(...KNOWN_HEADERS), fc.string({ maxLength: 12 })), fc.string({ unit: "binary", maxLength: 30 }), { maxKeys: 3 }),
+          ).map((extra) => ({ ...extra, ...known, authorization: `Bearer ${token}` })),
+        ),
+      token: fc.constant(token),
+      argument: fc.constant(argument),
+      body: fc.oneof(
+        { weight: 10, arbitrary: message(argument).map((m) => JSON.stringify(m)) },
+        { weight: 1, arbitrary: fc.array(message(argument), { minLength: 1, maxLength: 3 }).map((m) => JSON.stringify(m)) },
+        { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 200 }).map((s) => `${s}${argument}`) },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constant(HUGE) },
+      ),
+      base64: fc.constantFrom<"yes" | "no" | "garbage">("yes", "no", "yes", "no", "garbage"),
+      claims,
+      invocationTenant: mostly(fc.constant(undefined), tenant),
+    }),
+  );
+
+/** A well-formed initialize on each front: always run first, so every run covers a served request that creates a session. */
+const WELL_FORMED: [Case][] = (["http", "rest"] as const).map((front) => [
+  {
+    front,
+    method: "POST",
+    path: "/mcp",
+    query: "",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-origin-verify": ORIGIN_SECRET, authorization: "Bearer TOKENwellformed0001" },
+    token: "TOKENwellformed0001",
+    argument: "ARGUMENTwellformed0001",
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } } }),
+    base64: "yes",
+    claims: { client_id: "acme", sub: "acme", scope: "mcp/invoke" },
+    invocationTenant: undefined,
+  },
+]);
+
+function encode(c: Case): { body: string | undefined; isBase64Encoded: boolean } {
+  if (c.body === undefined) return { body: undefined, isBase64Encoded: false };
+  if (c.base64 === "yes") return { body: Buffer.from(c.body).toString("base64"), isBase64Encoded: true };
+  return { body: c.base64 === "garbage" ? `%%${c.body}` : c.body, isBase64Encoded: c.base64 === "garbage" };
+}
+
+/** The API Gateway event a generated case arrives as, on its front. */
+function eventOf(c: Case): HttpApiEvent | RestApiEvent {
+  const { body, isBase64Encoded } = encode(c);
+  const domainName = "abc123.execute-api.us-east-1.amazonaws.com";
+  if (c.front === "http") {
+    return {
+      version: "2.0",
+      routeKey: `${c.method} ${c.path}`,
+      rawPath: c.path,
+      rawQueryString: c.query,
+      headers: c.headers,
+      requestContext: {
+        accountId: "111122223333",
+        apiId: "abc123",
+        domainName,
+        domainPrefix: "abc123",
+        http: { method: c.method, path: c.path, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "fuzz" },
+        requestId: "fuzz",
+        routeKey: `${c.method} ${c.path}`,
+        stage: "$default",
+        time: "",
+        timeEpoch: 0,
+        ...(c.claims ? { authorizer: { jwt: { claims: c.claims as Record<string, string>, scopes: [] }, principalId: "", integrationLatency: 0 } } : {}),
+      },
+      body,
+      isBase64Encoded,
+    } as HttpApiEvent;
+  }
+  return {
+    resource: c.path,
+    path: c.path,
+    httpMethod: c.method,
+    headers: c.headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: c.query ? { q: [c.query] } : null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: { domainName, requestId: "fuzz", ...(c.claims ? { authorizer: { claims: c.claims } } : {}) } as unknown as RestApiEvent["requestContext"],
+    body: body ?? null,
+    isBase64Encoded,
+  };
+}
+
+type AnyResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult;
+
+/** Everything a client sees of a result: status line, headers and body, as one text. */
+function visible(result: AnyResult): string {
+  const r = result as APIGatewayProxyStructuredResultV2 & APIGatewayProxyResult;
+  const body = r.isBase64Encoded ? Buffer.from(r.body ?? "", "base64").toString("utf8") : (r.body ?? "");
+  return JSON.stringify({ headers: r.headers, multiValueHeaders: r.multiValueHeaders, cookies: r.cookies }) + body;
+}
+
+/** Stack frames as Node prints them, or source locations. */
+const STACK = /\n\s+at |\bat .+:\d+:\d+|node_modules|\.ts:\d+/;
+
+let dynamo: LocalDynamo;
+let client: DynamoDBClient;
+let table: string;
+const base: Omit<McpAppOptions, "sessions"> = {
+  tenantClaim: "client_id",
+  issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123",
+  resourceUrl: "https://mcp.example.com/mcp",
+  scopes: ["mcp/invoke"],
+  allowedOrigins: ["https://app.example.com"],
+};
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  client = new DynamoDBClient(dynamo.clientConfig);
+  table = await dynamo.createSessionsTable();
+  const store = new DynamoSessionStore({ tableName: table, ttlSeconds: 600, clientConfig: dynamo.clientConfig });
+  await store.create({
+    tenantId: VICTIM.tenant,
+    sessionId: VICTIM.sessionId,
+    principal: "victim-client",
+    protocolVersion: "2025-06-18",
+    clientInfo: { name: VICTIM.marker },
+    capabilities: {},
+  });
+});
+afterAll(() => dynamo?.stop());
+
+const sessionCount = async () => (await client.send(new ScanCommand({ TableName: table, Select: "COUNT" }))).Count ?? 0;
+const victimRow = async () => (await client.send(new GetItemCommand({ TableName: table, Key: { [TENANT_KEY]: { S: VICTIM.tenant }, [SESSION_KEY]: { S: VICTIM.sessionId } } }))).Item;
+
+describe.each([
+  ["sessions in dynalite, no CloudFront", false],
+  ["sessions in dynalite, behind CloudFront (origin secret required)", true],
+] as const)("any API Gateway event (%s)", (_name, behindCloudFront) => {
+  it("gets an answer below 500 that shows no stack, token or other tenant's data; logs hold no token or argument; a refused request creates no session", async () => {
+    const sessions = new DynamoSessionStore({ tableName: table, ttlSeconds: 600, clientConfig: dynamo.clientConfig });
+    const handler = createLambdaHandler({ ...base, sessions, originVerifySecret: behindCloudFront ? ORIGIN_SECRET : undefined });
+    const statuses = new Map<number, number>();
+    const victimBefore = await victimRow();
+    const sessionsBefore = await sessionCount();
+    await fc.assert(
+      fc.asyncProperty(caseArbitrary, async (c) => {
+        const before = await sessionCount();
+        const { value: result, output } = await captureOutput(() => handler(eventOf(c) as HttpApiEvent, { tenantId: c.invocationTenant } as never));
+        const status = result.statusCode ?? 0;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        const seen = visible(result);
+        expect(status).toBeGreaterThanOrEqual(200);
+        expect(status).toBeLessThan(500);
+        expect(seen).not.toMatch(STACK);
+        expect(seen).not.toContain(c.token);
+        expect(seen).not.toContain(VICTIM.marker);
+        for (const leak of [c.token, c.argument, "Bearer "]) expect(output).not.toContain(leak);
+        if (status >= 400) expect(await sessionCount()).toBe(before);
+        expect(await victimRow()).toEqual(victimBefore);
+      }),
+      { numRuns: RUNS, examples: WELL_FORMED },
+    );
+    // The generator reaches past the refusals: requests were served, sessions created, and several kinds of refusal given.
+    console.info(`statuses over ${RUNS} generated events: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
+    expect([...statuses.keys()].filter((s) => s < 300).length).toBeGreaterThan(0);
+    expect([...statuses.keys()].filter((s) => s >= 400).length).toBeGreaterThan(3);
+    expect(await sessionCount()).toBeGreaterThan(sessionsBefore);
+  });
+});
+
+describe("any API Gateway event while the session store fails (injected)", () => {
+  it("answers below 500, or 503 with Retry-After when a session was needed; never a stack or a token", async () => {
+    // A stand-in store, as a stopped dynalite would answer, but without waiting out client retries for every run.
+    const fail = async () => {
+      throw new SessionStoreUnavailableError(new Error("connect ECONNREFUSED 127.0.0.1:1"));
+    };
+    const handler = createLambdaHandler({ ...base, sessions: { create: fail, get: fail, touch: fail, delete: fail } });
+    let unavailable = 0;
+    await fc.assert(
+      fc.asyncProperty(caseArbitrary, async (c) => {
+        const { value: result, output } = await captureOutput(() => handler(eventOf(c) as HttpApiEvent, { tenantId: c.invocationTenant } as never));
+        const seen = visible(result);
+        if (result.statusCode === 503) {
+          unavailable += 1;
+          expect(JSON.stringify(result)).toMatch(/retry-after/i);
+        } else expect(result.statusCode).toBeLessThan(500);
+        expect(seen).not.toMatch(STACK);
+        expect(seen).not.toContain(c.token);
+        expect(seen).not.toContain("ECONNREFUSED");
+        for (const leak of [c.token, c.argument]) expect(output).not.toContain(leak);
+      }),
+      { numRuns: RUNS, examples: WELL_FORMED },
+    );
+    expect(unavailable).toBeGreaterThan(0);
+  });
+});
