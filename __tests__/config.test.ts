@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { optionsFromEnvironment } from "../handler/config.js";
-import { DynamoSessionStore } from "../handler/session-store.js";
+import { startLocalDynamo } from "../handler/local/dynamo.js";
 
 /** The handler's settings, as the infrastructure sets them in the function's environment. */
 describe("optionsFromEnvironment", () => {
@@ -23,7 +23,28 @@ describe("optionsFromEnvironment", () => {
       allowedOrigins: ["https://a.example.com", "https://b.example.com"],
       originVerifySecret: "s",
     });
-    expect(options.sessions).toBeInstanceOf(DynamoSessionStore);
+    expect(Object.keys(options.sessions!).sort()).toEqual(["create", "delete", "touch"]);
+  });
+
+  it("loads the DynamoDB store on the first session request, then reads and writes the table", async () => {
+    const dynamo = await startLocalDynamo();
+    try {
+      // As on Lambda: the AWS SDK takes its endpoint, region and credentials from the process environment.
+      vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint);
+      vi.stubEnv("AWS_REGION", "us-east-1");
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "local");
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
+      const { sessions } = optionsFromEnvironment({ MCP_SESSIONS_TABLE: await dynamo.createSessionsTable(), MCP_SESSION_TTL_SECONDS: "600" });
+      const before = dynamo.requests();
+      const session = { tenantId: "acme", sessionId: "s-1", principal: "p", protocolVersion: "2025-06-18", clientInfo: {}, capabilities: {} };
+      await sessions!.create(session);
+      expect(await sessions!.touch("acme", "s-1")).toMatchObject({ protocolVersion: "2025-06-18" });
+      expect(await sessions!.delete("acme", "s-1")).toBe(true);
+      expect(dynamo.requests() - before).toBe(3);
+    } finally {
+      vi.unstubAllEnvs();
+      await dynamo.stop();
+    }
   });
 
   it("creates no AWS client when sessions are off, and falls back to the defaults", () => {

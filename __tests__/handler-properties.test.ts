@@ -6,7 +6,8 @@ import { createLambdaHandler } from "../handler/lambda.js";
 import type { HttpApiEvent } from "../handler/events/http-api.js";
 import type { RestApiEvent } from "../handler/events/rest-api.js";
 import type { McpAppOptions } from "../handler/mcp-app.js";
-import { DynamoSessionStore, SessionStoreUnavailableError } from "../handler/session-store.js";
+import { DynamoSessionStore } from "../handler/session-store.js";
+import { SessionStoreUnavailableError } from "../handler/sessions.js";
 import { SESSION_KEY, TENANT_KEY } from "../handler/session-schema.js";
 import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
 import { captureOutput } from "./support/capture-output.js";
@@ -295,7 +296,7 @@ describe("any API Gateway event while the session store fails (injected)", () =>
     const fail = async () => {
       throw new SessionStoreUnavailableError(new Error("connect ECONNREFUSED 127.0.0.1:1"));
     };
-    const handler = createLambdaHandler({ ...base, sessions: { create: fail, get: fail, touch: fail, delete: fail } });
+    const handler = createLambdaHandler({ ...base, sessions: { create: fail, touch: fail, delete: fail } });
     let unavailable = 0;
     await fc.assert(
       fc.asyncProperty(caseArbitrary, async (c) => {

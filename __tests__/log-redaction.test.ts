@@ -123,7 +123,7 @@ describe("no token, Authorization header or tool argument in any log line", () =
     const failing = async (): Promise<never> => {
       throw new TypeError(`cannot read session ${ARGUMENT} for Bearer ${TOKEN}`);
     };
-    const broken = createLambdaHandler({ ...options, sessions: { create: failing, get: failing, touch: failing, delete: failing } });
+    const broken = createLambdaHandler({ ...options, sessions: { create: failing, touch: failing, delete: failing } });
     const first = await written(unavailable, event(initialize()));
     const second = await written(broken, event(initialize()));
     expect(first.results[0].statusCode).toBe(503);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DynamoSessionStore, NewSession, newSessionId, SessionConflictError, SessionStoreUnavailableError } from "../handler/session-store.js";
+import { DynamoSessionStore } from "../handler/session-store.js";
+import { NewSession, newSessionId, SessionConflictError, SessionStoreUnavailableError } from "../handler/sessions.js";
 import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
 
 /** Session store against dynalite, an embedded DynamoDB-compatible server (no mock). */
@@ -38,7 +39,7 @@ describe("DynamoSessionStore", () => {
     await store.create(session({ sessionId: "s-1", tenantId: "acme" }));
     expect(await store.get("globex", "s-1")).toBeUndefined();
     expect(await store.get("acme", "unknown")).toBeUndefined();
-    expect(await store.touch("globex", "s-1")).toBe(false);
+    expect(await store.touch("globex", "s-1")).toBeUndefined();
     expect(await store.delete("globex", "s-1")).toBe(false);
     expect(await store.get("acme", "s-1")).toBeDefined();
   });
@@ -49,13 +50,13 @@ describe("DynamoSessionStore", () => {
     expect(await store.get("acme", "s-1")).toBeDefined();
     clock += 2000;
     expect(await store.get("acme", "s-1")).toBeUndefined();
-    expect(await store.touch("acme", "s-1")).toBe(false);
+    expect(await store.touch("acme", "s-1")).toBeUndefined();
   });
 
   it("moves the expiry ahead on every use", async () => {
     await store.create(session({ sessionId: "s-1" }));
     clock += (TTL - 10) * 1000;
-    expect(await store.touch("acme", "s-1")).toBe(true);
+    expect(await store.touch("acme", "s-1")).toMatchObject({ protocolVersion: "2025-06-18", lastSeenAt: clock, expiresAt: clock / 1000 + TTL });
     clock += (TTL - 10) * 1000;
     expect(await store.get("acme", "s-1")).toMatchObject({ lastSeenAt: clock - (TTL - 10) * 1000 });
   });
@@ -65,7 +66,7 @@ describe("DynamoSessionStore", () => {
     expect(await store.delete("acme", "s-1")).toBe(true);
     expect(await store.delete("acme", "s-1")).toBe(false);
     expect(await store.get("acme", "s-1")).toBeUndefined();
-    expect(await store.touch("acme", "s-1")).toBe(false);
+    expect(await store.touch("acme", "s-1")).toBeUndefined();
     expect(await store.get("acme", "s-1")).toBeUndefined();
   });
 

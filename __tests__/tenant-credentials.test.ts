@@ -1,7 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoSessionStore, newSessionId } from "../handler/session-store.js";
+import { DynamoSessionStore } from "../handler/session-store.js";
+import { newSessionId } from "../handler/sessions.js";
 import { TenantCredentials } from "../handler/tenant-credentials.js";
 import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
 

@@ -1,7 +1,7 @@
 import { MCP_SCOPE } from "./http-contract.js";
 import type { McpAppOptions } from "./mcp-app.js";
-import { DynamoSessionStore } from "./session-store.js";
-import { TenantCredentials } from "./tenant-credentials.js";
+import type { DynamoSessionStoreOptions } from "./session-store.js";
+import type { SessionStore } from "./sessions.js";
 
 /**
  * The application's settings from the function's environment, which the
@@ -21,15 +21,28 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
     scopes: list(env.MCP_SCOPES ?? MCP_SCOPE, " "),
     allowedOrigins: list(env.MCP_ALLOWED_ORIGINS ?? "", ","),
     originVerifySecret: env.MCP_ORIGIN_VERIFY_SECRET || undefined,
-    // No AWS client is created when sessions are off.
-    sessions: env.MCP_SESSIONS_TABLE ? new DynamoSessionStore({ tableName: env.MCP_SESSIONS_TABLE, ttlSeconds, credentialsFor: tenantCredentials(env) }) : undefined,
+    // Sessions off: the AWS SDK is never loaded. On: it loads with the first request that needs a session.
+    sessions: env.MCP_SESSIONS_TABLE ? dynamoSessions(env.MCP_SESSIONS_TABLE, ttlSeconds, env.MCP_TENANT_ACCESS_ROLE_ARN) : undefined,
   };
 }
 
-function tenantCredentials(env: NodeJS.ProcessEnv): ((tenant: string) => ReturnType<TenantCredentials["forTenant"]>) | undefined {
-  if (!env.MCP_TENANT_ACCESS_ROLE_ARN) return undefined;
-  const credentials = new TenantCredentials({ roleArn: env.MCP_TENANT_ACCESS_ROLE_ARN });
-  return (tenant) => credentials.forTenant(tenant);
+/** The DynamoDB session store, loaded (with the AWS SDK) on first use. */
+function dynamoSessions(tableName: string, ttlSeconds: number, tenantAccessRoleArn: string | undefined): SessionStore {
+  let loading: Promise<SessionStore> | undefined;
+  const store = () =>
+    (loading ??= (async () => {
+      const { DynamoSessionStore } = await import("./session-store.js");
+      const options: DynamoSessionStoreOptions = { tableName, ttlSeconds };
+      if (!tenantAccessRoleArn) return new DynamoSessionStore(options);
+      const { TenantCredentials } = await import("./tenant-credentials.js");
+      const credentials = new TenantCredentials({ roleArn: tenantAccessRoleArn });
+      return new DynamoSessionStore({ ...options, credentialsFor: (tenant) => credentials.forTenant(tenant) });
+    })());
+  return {
+    create: async (session) => (await store()).create(session),
+    touch: async (tenant, id) => (await store()).touch(tenant, id),
+    delete: async (tenant, id) => (await store()).delete(tenant, id),
+  };
 }
 
 function list(value: string, separator: string): string[] {

@@ -13,7 +13,7 @@ import type { GatewayRequest } from "./events/types.js";
 import type { MalformedEventError } from "./events/request.js";
 import { buildServer } from "./server.js";
 import { TOOLS } from "./tools/index.js";
-import { DynamoSessionStore, newSessionId, SessionStoreUnavailableError } from "./session-store.js";
+import { newSessionId, SessionStore, SessionStoreUnavailableError } from "./sessions.js";
 
 /** What a tenant value may hold: the characters both Lambda tenant ids and STS session tags accept. */
 const TENANT_PATTERN = /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/;
@@ -36,6 +36,8 @@ const LOGGED = {
 };
 const known = (set: ReadonlySet<string>, value: string) => (set.has(value) ? value : "other");
 
+/** The bound on a POST body, the SDK's own default: a body handed to the SDK parsed is not measured by it again. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** The one revision that allowed JSON-RPC batches. */
 const BATCH_REVISION = "2025-03-26";
 
@@ -53,7 +55,7 @@ export interface McpAppOptions {
   /** When set, requests must carry it in X-Origin-Verify (they came through CloudFront). */
   readonly originVerifySecret?: string;
   /** Session store: 2025-era sessions on; absent: stateless. */
-  readonly sessions?: Pick<DynamoSessionStore, "create" | "get" | "touch" | "delete">;
+  readonly sessions?: SessionStore;
   /** Where the one line per request goes. Default: stdout as JSON, which Lambda sends to CloudWatch. */
   readonly log?: (entry: RequestLog) => void;
 }
@@ -100,17 +102,19 @@ export interface McpApp {
  * caller's tenant) in front of a per-request SDK transport.
  */
 export function createMcpApp(options: McpAppOptions): McpApp {
-  const modern = createMcpHandler((ctx) => buildServer(callerOf(ctx.authInfo)), { responseMode: "json", legacy: "reject" });
+  // Built with the first 2026-07-28 request: a cold start serving a 2025 client need not pay for it.
+  let modernHandler: ReturnType<typeof createMcpHandler> | undefined;
+  const modern = () => (modernHandler ??= createMcpHandler((ctx) => buildServer(callerOf(ctx.authInfo)), { responseMode: "json", legacy: "reject" }));
 
   const log = options.log ?? ((entry: RequestLog) => console.log(JSON.stringify({ level: "INFO", message: "request", ...entry })));
 
   async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<Response> {
     const started = Date.now();
-    const { request } = gateway;
-    // Parsed once for the log and the session layer; undefined when absent or not JSON.
-    const body = request.method === "POST" ? await request.clone().json().catch(() => undefined) : undefined;
+    const { request, body, oversized } = await readBody(gateway.request);
     const facts: Mutable<Partial<RequestLog>> = { ...describe(body) };
-    const response = await route(gateway, invocation, body, facts);
+    const response = oversized
+      ? jsonRpcError(413, -32600, `The request body is over ${MAX_BODY_BYTES} bytes; send a smaller request.`)
+      : await route({ ...gateway, request }, invocation, body, facts);
     const sessionId = response.headers.get("mcp-session-id") ?? request.headers.get("mcp-session-id");
     if (!facts.error && response.status >= 400) facts.error = await errorCode(response);
     log({
@@ -143,8 +147,8 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     }
 
     try {
-      if (await isLegacyRequest(request)) return await legacy(request, body, caller);
-      return await modern.fetch(request, { authInfo: authInfoOf(caller, gateway.claims) });
+      if (await (body === undefined ? isLegacyRequest(request) : isLegacyRequest(request, body))) return await legacy(request, body, caller);
+      return await modern().fetch(request, { authInfo: authInfoOf(caller, gateway.claims), parsedBody: body });
     } catch (error) {
       facts.error = (error as Error).name;
       if (error instanceof SessionStoreUnavailableError) {
@@ -223,24 +227,25 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     if (request.method !== "POST") return jsonRpcError(405, -32000, `Method ${request.method} is not allowed.`, { allow });
 
     // Unparsable: the transport answers 400 with -32700 (and 406 / 415 first, where they apply).
-    if (body === undefined) return serve(request, caller);
+    if (body === undefined) return serve(request, caller, body);
     const headerVersion = request.headers.get("mcp-protocol-version");
-    if (isInitializeRequest(body)) return sessions ? initialize(request, body, caller, sessions) : serve(request, caller);
+    // The method check first: the SDK's predicate validates the whole message, which other requests need not pay for.
+    if ((body as { method?: unknown } | null)?.method === "initialize" && isInitializeRequest(body)) return sessions ? initialize(request, body, caller, sessions) : serve(request, caller, body);
 
     if (!sessions) {
       if (Array.isArray(body) && (headerVersion ?? BATCH_REVISION) !== BATCH_REVISION) return batchRefused(headerVersion!);
-      return serve(request, caller);
+      return serve(request, caller, body);
     }
     const sessionId = request.headers.get("mcp-session-id");
     if (!sessionId) return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required; initialize first.");
-    const session = await sessions.get(caller.tenant, sessionId);
+    // One round trip: the use is recorded and the session read together.
+    const session = await sessions.touch(caller.tenant, sessionId);
     if (!session) return sessionNotFound();
     if (headerVersion !== null && headerVersion !== session.protocolVersion) {
       return jsonRpcError(400, -32000, `Bad Request: MCP-Protocol-Version ${headerVersion} differs from the session's ${session.protocolVersion}.`);
     }
     if (Array.isArray(body) && session.protocolVersion !== BATCH_REVISION) return batchRefused(session.protocolVersion);
-    if (!(await sessions.touch(caller.tenant, sessionId))) return sessionNotFound();
-    return serve(request, { ...caller, sessionId });
+    return serve(request, { ...caller, sessionId }, body);
   }
 
   async function initialize(
@@ -250,7 +255,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     sessions: NonNullable<McpAppOptions["sessions"]>,
   ): Promise<Response> {
     const sessionId = newSessionId();
-    const response = await serve(request, { ...caller, sessionId });
+    const response = await serve(request, { ...caller, sessionId }, body);
     const text = await response.text();
     const result = response.ok ? (JSON.parse(text) as { result?: { protocolVersion?: string } }).result : undefined;
     if (!result?.protocolVersion) return copy(response, text);
@@ -268,12 +273,12 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   }
 
   /** One request through a fresh server on a stateless SDK transport (2025 rules: 406, 415, -32700, 202, version checks). */
-  async function serve(request: Request, caller: Caller): Promise<Response> {
+  async function serve(request: Request, caller: Caller, body: unknown): Promise<Response> {
     const server = buildServer(caller);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
-      const response = await transport.handleRequest(request);
+      const response = await transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
       return copy(response, await response.text());
     } finally {
       await server.close();
@@ -284,6 +289,23 @@ export function createMcpApp(options: McpAppOptions): McpApp {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Reads a POST body once, for the log, the session layer and the SDK (which
+ * takes it parsed, instead of reading two more copies). A body that does not
+ * parse goes back into a fresh request, so that the SDK answers it with its
+ * own errors, in its own order (406, 415, then -32700).
+ */
+async function readBody(request: Request): Promise<{ request: Request; body: unknown; oversized: boolean }> {
+  if (request.method !== "POST") return { request, body: undefined, oversized: false };
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return { request, body: undefined, oversized: true };
+  try {
+    return { request, body: JSON.parse(text), oversized: false };
+  } catch {
+    return { request: new Request(request.url, { method: request.method, headers: request.headers, body: text }), body: undefined, oversized: false };
+  }
+}
 
 /** The JSON-RPC method and tool of a request body, as far as {@link LOGGED} names them (never its arguments). */
 function describe(body: unknown): Pick<RequestLog, "method" | "tool"> {

@@ -1,45 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException, DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "./session-schema.js";
-
-/** An MCP session as stored: bound to the tenant and principal that created it. */
-export interface Session {
-  readonly tenantId: string;
-  readonly sessionId: string;
-  /** The verified caller (token `sub`). */
-  readonly principal: string;
-  /** The protocol revision negotiated by `initialize`. */
-  readonly protocolVersion: string;
-  readonly clientInfo: Record<string, unknown>;
-  readonly capabilities: Record<string, unknown>;
-  /** Epoch milliseconds. */
-  readonly createdAt: number;
-  /** Epoch milliseconds of the last request that used the session. */
-  readonly lastSeenAt: number;
-  /** Epoch seconds after which the session is gone (the table's TTL attribute). */
-  readonly expiresAt: number;
-}
-
-/** What `initialize` knows about a new session. */
-export type NewSession = Omit<Session, "createdAt" | "lastSeenAt" | "expiresAt">;
-
-/** The store cannot be reached or keeps failing: the request should be answered 503 and retried later. */
-export class SessionStoreUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super("The session store is unavailable", { cause });
-    this.name = "SessionStoreUnavailableError";
-  }
-}
-
-/** A session id is already taken (ids are random, so this means a bug or an attack, never a normal race). */
-export class SessionConflictError extends Error {
-  constructor(readonly sessionId: string) {
-    super(`Session id ${sessionId} is already in use`);
-    this.name = "SessionConflictError";
-  }
-}
+import { NewSession, Session, SessionConflictError, SessionStore, SessionStoreUnavailableError } from "./sessions.js";
 
 /** Options of {@link DynamoSessionStore}. */
 export interface DynamoSessionStoreOptions {
@@ -66,7 +29,7 @@ export interface DynamoSessionStoreOptions {
  * session. DynamoDB deletes expired items lazily (TTL), so reads treat a past
  * `expires_at` as gone.
  */
-export class DynamoSessionStore {
+export class DynamoSessionStore implements SessionStore {
   private readonly shared?: DynamoDBDocumentClient;
   private readonly perTenant = new Map<string, DynamoDBDocumentClient>();
   private readonly now: () => number;
@@ -111,7 +74,7 @@ export class DynamoSessionStore {
     return stored;
   }
 
-  /** The tenant's live session with this id, or undefined (unknown, ended, expired, or another tenant's). */
+  /** The tenant's live session with this id, or undefined (unknown, ended, expired, or another tenant's); reads without recording a use. */
   async get(tenantId: string, sessionId: string): Promise<Session | undefined> {
     const result = await this.call(() =>
       this.documents(tenantId).send(new GetCommand({ TableName: this.options.tableName, Key: key(tenantId, sessionId), ConsistentRead: true })),
@@ -121,13 +84,16 @@ export class DynamoSessionStore {
   }
 
   /**
-   * Records a use of the session and moves its expiry ahead. Returns false
-   * when the session is gone meanwhile (ended or expired): it is not revived.
+   * Records a use of the tenant's live session, moves its expiry ahead and
+   * returns it: one round trip per request. Undefined when there is no such
+   * session (unknown, ended, expired, or another tenant's); a gone session is
+   * not revived.
    */
-  async touch(tenantId: string, sessionId: string): Promise<boolean> {
+  async touch(tenantId: string, sessionId: string): Promise<Session | undefined> {
     const now = this.now();
-    return this.conditionally(() =>
-      this.documents(tenantId).send(
+    let updated: Record<string, unknown> | undefined;
+    const found = await this.conditionally(async () => {
+      const result = await this.documents(tenantId).send(
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: key(tenantId, sessionId),
@@ -135,9 +101,12 @@ export class DynamoSessionStore {
           ConditionExpression: "attribute_exists(#session) AND #ttl > :nowSeconds",
           ExpressionAttributeNames: { "#session": SESSION_KEY, "#ttl": TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":now": now, ":expires": this.expiry(now), ":nowSeconds": Math.floor(now / 1000) },
+          ReturnValues: "ALL_NEW",
         }),
-      ),
-    );
+      );
+      updated = result.Attributes;
+    });
+    return found && updated ? fromItem(updated) : undefined;
   }
 
   /** Ends the tenant's session. Returns false when there was none to end. */
@@ -208,9 +177,4 @@ function fromItem(item: Record<string, any>): Session {
     lastSeenAt: item.last_seen_at,
     expiresAt: item[TTL_ATTRIBUTE],
   };
-}
-
-/** A new session id: 256 random bits, base64url (visible ASCII only, as Streamable HTTP requires). */
-export function newSessionId(): string {
-  return randomBytes(32).toString("base64url");
 }

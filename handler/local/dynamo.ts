@@ -21,6 +21,8 @@ export interface LocalDynamo {
    * expiry is the store's own reading of `expires_at`.
    */
   createSessionsTable(name?: string): Promise<string>;
+  /** How many DynamoDB API requests it has received so far (for counting round trips). */
+  requests(): number;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,8 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let requests = 0;
+  server.on("request", () => requests++);
   const clientConfig = { endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
   return {
     endpoint,
@@ -53,6 +57,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       );
       return name;
     },
+    requests: () => requests,
     stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { Tool } from "./index.js";
 
+/** Built once per environment, not per request: the SDK turns it into JSON Schema for every tools/list. */
+const input = z.object({ text: z.string().max(10_000).describe("Text to return") });
+
 /** `echo`: returns its input; the pattern for a tool with a validated argument. */
 export const echo: Tool = {
   name: "echo",
@@ -10,7 +13,7 @@ export const echo: Tool = {
       {
         title: "Echo",
         description: "Returns the given text unchanged.",
-        inputSchema: z.object({ text: z.string().max(10_000).describe("Text to return") }),
+        inputSchema: input,
         annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       },
       async ({ text }) => ({ content: [{ type: "text", text }] }),
