@@ -28,6 +28,20 @@ describe("Dockerfile", () => {
     expect(typeof bundle[exported]).toBe("function");
   });
 
+  it("serves from the bundle as from the source, with zod's English messages (the LEAN aliases leave them in)", async () => {
+    const { handler } = (await import(pathToFileURL(join(ROOT, source, `${file}.js`)).href)) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }> };
+    const event = (body: unknown) => {
+      const e = JSON.parse(readFileSync(join(ROOT, "__tests__", "fixtures", "http-api-initialize.json"), "utf8"));
+      e.headers["mcp-protocol-version"] = "2025-06-18";
+      return { ...e, body: JSON.stringify(body), isBase64Encoded: false };
+    };
+    const call = (args: unknown) => ({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "echo", arguments: args } });
+    expect((await handler(event({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }), {})).statusCode).toBe(200);
+    expect(JSON.parse((await handler(event(call({ text: "hi" })), {})).body).result.content).toEqual([{ type: "text", text: "hi" }]);
+    const invalid = JSON.parse((await handler(event(call({ text: 42 })), {})).body);
+    expect(JSON.stringify(invalid)).toMatch(/expected string, received number/i);
+  });
+
   it("writes the compile cache by loading that same bundle, with the cache directory the runtime reads", () => {
     expect(finalStage).toContain("ENV NODE_COMPILE_CACHE=${LAMBDA_TASK_ROOT}/.node-compile-cache");
     const [, command] = finalStage.match(/\nRUN (node .*)\n/) ?? [];
