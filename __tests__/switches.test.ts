@@ -191,7 +191,7 @@ describe.concurrent("resource properties for every switch", () => {
       {
         Sid: "OwnTenantSessionsOnly",
         Effect: "Allow",
-        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        Action: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
         Resource: "<aws_dynamodb_table.sessions.arn>",
         Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/tenant_id}"] } },
       },

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "./session-schema.js";
 import { NewSession, Session, SessionConflictError, SessionStore, SessionStoreUnavailableError } from "./sessions.js";
 
@@ -74,15 +74,6 @@ export class DynamoSessionStore implements SessionStore {
     return stored;
   }
 
-  /** The tenant's live session with this id, or undefined (unknown, ended, expired, or another tenant's); reads without recording a use. */
-  async get(tenantId: string, sessionId: string): Promise<Session | undefined> {
-    const result = await this.call(() =>
-      this.documents(tenantId).send(new GetCommand({ TableName: this.options.tableName, Key: key(tenantId, sessionId), ConsistentRead: true })),
-    );
-    const session = result.Item ? fromItem(result.Item) : undefined;
-    return session && session.expiresAt * 1000 > this.now() ? session : undefined;
-  }
-
   /**
    * Records a use of the tenant's live session, moves its expiry ahead and
    * returns it: one round trip per request. Undefined when there is no such
@@ -135,14 +126,6 @@ export class DynamoSessionStore implements SessionStore {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      throw new SessionStoreUnavailableError(error);
-    }
-  }
-
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
       throw new SessionStoreUnavailableError(error);
     }
   }

@@ -8,7 +8,7 @@ import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./
 
 
 /** Item actions the server needs on its sessions (reads and writes by tenant and session id). */
-export const SESSION_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+export const SESSION_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
 
 /** Name of the tenant-access role resource, `aws_iam_role.tenant_access`. */
 const TENANT_ACCESS = "tenant_access";
