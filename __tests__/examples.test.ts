@@ -56,10 +56,20 @@ const EXPECTED: Record<string, string[]> = {
   "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...CLOUDFRONT],
   "rest-waf": [...ALWAYS, ...REST_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...SESSIONS, 'aws_api_gateway_method_settings.override["POST /mcp"]', "aws_wafv2_web_acl_association.stage[0]"],
   "rest-isolated": [...ALWAYS, ...REST_FRONT, ...OWN_REPOSITORY, ...SESSIONS],
+  "rest-domain-mtls": [
+    ...ALWAYS,
+    ...REST_FRONT,
+    ...INTERNAL_POOL,
+    ...OWN_REPOSITORY,
+    ...SESSIONS,
+    "aws_wafv2_web_acl_association.stage[0]",
+    "aws_api_gateway_domain_name.this[0]",
+    "aws_api_gateway_base_path_mapping.this[0]",
+  ],
 };
 
 describe("examples", () => {
-  it("covers every example file: HTTP and REST fronts, internal and external pools, stateless and sessions, CloudFront + WAF, regional WAF, isolation", () => {
+  it("covers every example file: HTTP and REST fronts, internal and external pools, stateless and sessions, CloudFront + WAF, regional WAF, isolation, custom domain with mutual TLS", () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(EXAMPLES);
   });
 

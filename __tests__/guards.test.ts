@@ -34,7 +34,26 @@ const cloudfront = {
   cloudfront_aliases: ["mcp.example.com"],
 };
 
+const domain = {
+  custom_domain_name: "mcp.example.com",
+  certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+};
+const truststore = { mtls_truststore_uri: "s3://my-truststore/ca.pem" };
+
 const CASES: Case[] = [
+  validation("custom_domain_name", { ...domain, custom_domain_name: "https://mcp.example.com" }, "fails when custom_domain_name is a URL, not a host name"),
+  validation("certificate_arn", { ...domain, certificate_arn: "mcp.example.com" }, "fails when certificate_arn is not an ACM ARN"),
+  validation("mtls_truststore_uri", { ...domain, mtls_truststore_uri: "https://bucket/ca.pem" }, "fails when mtls_truststore_uri is not an S3 URI"),
+  { name: "fails when custom_domain_name has no certificate", vars: { custom_domain_name: "mcp.example.com" }, expected: "custom_domain_name needs certificate_arn" },
+  {
+    name: "fails when the custom domain's certificate is in another region than the API",
+    vars: { ...domain, certificate_arn: "arn:aws:acm:us-west-2:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+    expected: "certificate_arn must be in the API's region",
+  },
+  { name: "fails when certificate_arn is given without custom_domain_name", vars: { certificate_arn: domain.certificate_arn }, expected: "certificate_arn is the custom domain's certificate" },
+  { name: "fails when mutual TLS is asked for without a custom domain (execute-api would skip it)", vars: truststore, expected: "mtls_truststore_uri needs custom_domain_name" },
+  { name: "fails when a truststore version is given without its URI", vars: { ...domain, mtls_truststore_version: "3" }, expected: "mtls_truststore_version pins a version of mtls_truststore_uri" },
+  { name: "fails when mutual TLS is combined with CloudFront", vars: { ...domain, ...truststore, ...cloudfront }, expected: "cannot be combined with enable_cloudfront" },
   validation("name", { name: "MCP_Server" }, "fails when name has uppercase letters or underscores"),
   validation("tags", { tags: { "aws:owner": "me" } }, "fails when a tag key uses the reserved aws: prefix"),
   validation("region", { region: "useast1" }, "fails when region is not a region name"),

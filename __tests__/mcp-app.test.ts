@@ -198,6 +198,16 @@ describe("tenant, origin and discovery", () => {
     expect((await call(behindCloudFront, post(initializeBody()))).status).toBe(403);
     expect((await call(behindCloudFront, post(initializeBody(), { "x-origin-verify": "wrong!" }))).status).toBe(403);
     expect((await call(behindCloudFront, post(initializeBody(), { "x-origin-verify": "s3cret" }))).status).toBe(200);
+    // Before any other work: discovery, unknown paths and tokenless requests that skipped CloudFront get the same answer, with no detail.
+    const skipped = [
+      new Request("https://api.example.com/.well-known/oauth-protected-resource"),
+      new Request("https://api.example.com/elsewhere"),
+    ];
+    for (const request of skipped) {
+      const response = await call(behindCloudFront, request, null);
+      expect(response.status, request.url).toBe(403);
+      expect(await json(response)).toEqual({ jsonrpc: "2.0", error: { code: -32001, message: "Requests must come through the server's CloudFront distribution." }, id: null });
+    }
   });
   it.each(["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"])("answers RFC 9728 metadata at %s, unauthenticated", async (path) => {
     const response = await app.handle({ request: new Request(`https://api.example.com${path}`), claims: undefined, requestId: "r" });

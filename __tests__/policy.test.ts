@@ -130,6 +130,24 @@ describe("API Gateway", () => {
     });
     expect(associated).toBeGreaterThan(0);
   });
+  rule(["EDGE"], "(own rule) no path to the function skips an edge control: a custom domain turns execute-api off, a truststore makes the domain require client certificates, CloudFront adds the origin secret", () => {
+    let domains = 0;
+    everyExample((p, name) => {
+      const domain = p.variables.custom_domain_name.value;
+      const truststore = p.variables.mtls_truststore_uri.value;
+      const [api] = [...resourcesOf(p, "aws_apigatewayv2_api"), ...resourcesOf(p, "aws_api_gateway_rest_api")];
+      expect(api.values.disable_execute_api_endpoint, name).toBe(domain !== null);
+      const names = [...resourcesOf(p, "aws_apigatewayv2_domain_name"), ...resourcesOf(p, "aws_api_gateway_domain_name")];
+      expect(names.length, name).toBe(domain === null ? 0 : 1);
+      for (const d of names) {
+        domains += 1;
+        expect(d.values.mutual_tls_authentication.map((m: { truststore_uri: string }) => m.truststore_uri), name).toEqual(truststore === null ? [] : [truststore]);
+      }
+      for (const d of resourcesOf(p, "aws_cloudfront_distribution"))
+        expect(d.values.origin[0].custom_header.map((h: { name: string }) => h.name), name).toContain("X-Origin-Verify");
+    });
+    expect(domains).toBeGreaterThan(0);
+  });
   rule(["CKV_AWS_309"], "every route that reaches the function requires a JWT, but the RFC 9728 discovery routes", () => {
     everyInstance("aws_apigatewayv2_route", (v, where) => {
       if ((DISCOVERY_ROUTE_KEYS as readonly string[]).includes(v.route_key)) {

@@ -341,6 +341,69 @@ describe.concurrent("resource properties for every switch", () => {
     expect(forever.values.rule[0].status).toBe("Disabled");
   });
 
+  const domain = { custom_domain_name: "mcp.example.com", certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" };
+  it.each([
+    ["HTTP", "minimal", "aws_apigatewayv2_api.this[0]"],
+    ["REST", "rest-waf", "aws_api_gateway_rest_api.this[0]"],
+  ])("custom_domain_name on the %s front: TLS 1.2 domain mapped at the root, execute-api off, clients and discovery on the domain", async (front, base, api) => {
+    const p = await plan(example(base), domain);
+    expect(resourceAt(p, api).values.disable_execute_api_endpoint).toBe(true);
+    if (front === "HTTP") {
+      expect(resourceAt(p, "aws_apigatewayv2_domain_name.this[0]").values).toMatchObject({
+        domain_name: "mcp.example.com",
+        domain_name_configuration: [expect.objectContaining({ certificate_arn: domain.certificate_arn, endpoint_type: "REGIONAL", security_policy: "TLS_1_2" })],
+        mutual_tls_authentication: [],
+      });
+      expect(resourceAt(p, "aws_apigatewayv2_api_mapping.this[0]").values).toMatchObject({ stage: "$default", api_mapping_key: null });
+      expect(configurationOf(p, "aws_apigatewayv2_api_mapping.this").expressions.domain_name.references).toContain("aws_apigatewayv2_domain_name.this");
+    } else {
+      expect(resourceAt(p, "aws_api_gateway_domain_name.this[0]").values).toMatchObject({
+        domain_name: "mcp.example.com",
+        regional_certificate_arn: domain.certificate_arn,
+        security_policy: "TLS_1_2",
+        endpoint_configuration: [expect.objectContaining({ types: ["REGIONAL"] })],
+        mutual_tls_authentication: [],
+      });
+      // No base path: the API sits at the domain's root, so /.well-known/... needs no stage prefix.
+      expect(resourceAt(p, "aws_api_gateway_base_path_mapping.this[0]").values.base_path ?? "").toBe("");
+      const unauthorized = resourceAt(p, "aws_api_gateway_gateway_response.unauthorized[0]").values;
+      expect(JSON.stringify(unauthorized.response_parameters)).toContain("https://mcp.example.com/.well-known/oauth-protected-resource/mcp");
+    }
+    expect(outputOf(p, "mcp_endpoint")).toBe("https://mcp.example.com/mcp");
+    // Known after apply: the regional host and zone a DNS alias points at.
+    expect(p.output_changes.custom_domain_target.after_unknown).toEqual({ domain_name: true, hosted_zone_id: true });
+    expect((await environment(base, domain)).MCP_RESOURCE_URL).toBe("https://mcp.example.com/mcp");
+  });
+
+  it("mtls_truststore_uri: the custom domain requires client certificates from the pinned truststore", async () => {
+    const p = await plan(example("rest-domain-mtls"));
+    expect(resourceAt(p, "aws_api_gateway_domain_name.this[0]").values.mutual_tls_authentication).toEqual([
+      { truststore_uri: "s3://example-mcp-truststore/clients-ca.pem", truststore_version: "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" },
+    ]);
+    expect(resourceAt(p, "aws_api_gateway_rest_api.this[0]").values.disable_execute_api_endpoint).toBe(true);
+    const http = await plan(example("minimal"), { ...domain, mtls_truststore_uri: "s3://example-mcp-truststore/clients-ca.pem" });
+    expect(resourceAt(http, "aws_apigatewayv2_domain_name.this[0]").values.mutual_tls_authentication).toEqual([
+      { truststore_uri: "s3://example-mcp-truststore/clients-ca.pem", truststore_version: null },
+    ]);
+  });
+
+  it("custom domain behind CloudFront: the origin is the domain at its root, and clients use CloudFront's alias", async () => {
+    const p = await plan(example("cloudfront-waf"), { ...domain, custom_domain_name: "origin.mcp.example.com" });
+    expect(resourceAt(p, "aws_cloudfront_distribution.this[0]").values.origin[0]).toMatchObject({ domain_name: "origin.mcp.example.com", origin_path: "" });
+    expect(resourceAt(p, "aws_apigatewayv2_api.this[0]").values.disable_execute_api_endpoint).toBe(true);
+    expect(outputOf(p, "mcp_endpoint")).toBe("https://mcp.example.com/mcp");
+  });
+
+  it("no custom domain: the execute-api URL serves the API, no domain is created", async () => {
+    for (const base of ["minimal", "rest-waf"]) {
+      const p = await plan(example(base));
+      const api = resourcesOf(p, "aws_apigatewayv2_api")[0] ?? resourcesOf(p, "aws_api_gateway_rest_api")[0];
+      expect(api.values.disable_execute_api_endpoint, base).toBe(false);
+      for (const type of ["aws_apigatewayv2_domain_name", "aws_api_gateway_domain_name"]) expect(resourcesOf(p, type), base).toEqual([]);
+      expect(outputOf(p, "custom_domain_target"), base).toBeNull();
+    }
+  });
+
   it("waf_acl_arn null with CloudFront: the distribution has no web ACL", async () => {
     const p = await plan(example("cloudfront-waf"), { waf_acl_arn: null });
     expect(resourceAt(p, "aws_cloudfront_distribution.this[0]").values.web_acl_id).toBeNull();

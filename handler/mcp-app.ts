@@ -132,11 +132,14 @@ export function createMcpApp(options: McpAppOptions): McpApp {
 
   async function route(gateway: GatewayRequest, invocation: InvocationContext, body: unknown, facts: Mutable<Partial<RequestLog>>): Promise<Response> {
     const { request } = gateway;
+    // Before any other work, discovery included: a request that skipped CloudFront skipped its WAF.
+    const bypassed = checkOriginSecret(request);
+    if (bypassed) return bypassed;
     const path = new URL(request.url).pathname;
     if ((DISCOVERY_PATHS as readonly string[]).includes(path)) return discovery(request);
     if (path !== MCP_PATH) return problem(404, `No resource at ${path}. The MCP endpoint is ${MCP_PATH}.`);
 
-    const refused = checkOrigin(request) ?? checkOriginSecret(request);
+    const refused = checkOrigin(request);
     if (refused) return refused;
     const caller = identify(gateway.claims);
     if (typeof caller === "string") return jsonRpcError(403, -32001, caller);

@@ -7,6 +7,7 @@ import { encryptedLogGroup } from "./log-group.js";
 import { HTTP_FRONT, HTTP_STAGE, HttpApi } from "./api-http.js";
 import { REST_FRONT, REST_STAGE, RestApi } from "./api-rest.js";
 import { Platform } from "./platform.js";
+import { CUSTOM_DOMAIN, CustomDomain } from "./custom-domain.js";
 
 /** HCL: the API's own base URL (declared by {@link ApiGateway}; the stack names it before the API exists). */
 export const API_URL = "local.api_url";
@@ -48,6 +49,7 @@ export class ApiGateway extends Construct {
   readonly integrationTimeoutMs: string;
   readonly http: HttpApi;
   readonly rest: RestApi;
+  readonly domain: CustomDomain;
 
   constructor(scope: Construct, id: string, props: ApiGatewayProps) {
     super(scope, id);
@@ -60,6 +62,8 @@ export class ApiGateway extends Construct {
       integrationTimeoutMs: this.integrationTimeoutMs,
       logGroupArn: `${address(this.logGroup)}.arn`,
       authorizerPreconditions: props.authorizerPreconditions,
+      // A custom domain is the only way in: every control on it (TLS policy, mutual TLS) would be bypassed through execute-api.
+      disableExecuteApiEndpoint: CUSTOM_DOMAIN,
     };
     this.http = new HttpApi(this, "http", { ...front, issuer: props.issuer, clientId: props.clientId });
     this.rest = new RestApi(this, "rest", {
@@ -68,10 +72,22 @@ export class ApiGateway extends Construct {
       resourceMetadataUrl: `"\${${props.publicBaseUrl}}/.well-known/oauth-protected-resource/mcp"`,
     });
 
+    this.domain = new CustomDomain(this, "domain", {
+      platform: props.platform,
+      httpApiId: this.http.attribute("id"),
+      restApiId: this.rest.attribute("id"),
+      restStage: this.rest.stage,
+    });
+
     const restHost = `"\${${this.rest.attribute("id")}}.execute-api.\${${region}}.\${${dnsSuffix}}"`;
     this.apiId = local(this, "api_id", `${REST_FRONT} ? ${this.rest.attribute("id")} : ${this.http.attribute("id")}`);
-    this.originDomain = local(this, "api_origin_domain", `${REST_FRONT} ? ${restHost} : trimprefix(${this.http.attribute("api_endpoint")}, "https://")`);
-    this.originPath = `${REST_FRONT} ? "/${REST_STAGE}" : ""`;
+    // The custom domain maps the API at its root: no stage prefix there.
+    this.originDomain = local(
+      this,
+      "api_origin_domain",
+      `${CUSTOM_DOMAIN} ? var.custom_domain_name : ${REST_FRONT} ? ${restHost} : trimprefix(${this.http.attribute("api_endpoint")}, "https://")`,
+    );
+    this.originPath = `${CUSTOM_DOMAIN} ? "" : ${REST_FRONT} ? "/${REST_STAGE}" : ""`;
     this.url = local(this, API_URL.replace(/^local\./, ""), `"https://\${${this.originDomain}}\${${this.originPath}}"`);
 
     withAddress(

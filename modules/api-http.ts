@@ -29,6 +29,8 @@ export interface HttpApiProps {
   readonly clientId: string;
   /** Guards on the authorizer's inputs. */
   readonly authorizerPreconditions: Precondition[];
+  /** HCL: true when the default `execute-api` endpoint is off (a custom domain serves the API). */
+  readonly disableExecuteApiEndpoint: string;
 }
 
 /**
@@ -45,7 +47,13 @@ export class HttpApi extends Construct {
     const built = countWhen(HTTP_FRONT);
     const routes = (keys: readonly string[]) => `${HTTP_FRONT} ? toset(${hclList(keys)}) : toset([])`;
 
-    this.api = withAddress(new Apigatewayv2Api(this, "http-api", { count: built, name: expr("var.name"), description: "MCP server (Streamable HTTP)", protocolType: "HTTP" }), "this");
+    this.api = withAddress(new Apigatewayv2Api(this, "http-api", {
+        count: built,
+        name: expr("var.name"),
+        description: "MCP server (Streamable HTTP)",
+        protocolType: "HTTP",
+        disableExecuteApiEndpoint: Token.asAny(expr(props.disableExecuteApiEndpoint)),
+      }), "this");
     const apiId = expr(`${address(this.api)}[0].id`);
 
     const authorizer = withAddress(

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition } from "cdktf";
+import { Precondition, Token } from "cdktf";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
@@ -57,6 +57,8 @@ export interface RestApiProps {
   readonly resourceMetadataUrl: string;
   /** Guards on the authorizer's inputs. */
   readonly authorizerPreconditions: Precondition[];
+  /** HCL: true when the default `execute-api` endpoint is off (a custom domain serves the API). */
+  readonly disableExecuteApiEndpoint: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export class RestApi extends Construct {
         name: expr("var.name"),
         description: "MCP server (Streamable HTTP)",
         endpointConfiguration: { types: ["REGIONAL"] },
+        disableExecuteApiEndpoint: Token.asAny(expr(props.disableExecuteApiEndpoint)),
       }),
       "this",
     );

@@ -136,6 +136,46 @@ export const INPUTS = {
       },
     ],
   },
+  custom_domain_name: {
+    type: "string",
+    description:
+      "Host name the API answers on, such as \"mcp.example.com\", with `certificate_arn`. The domain uses a TLS 1.2 security policy and is mapped at its root, so `https://<domain>/mcp` and the discovery URLs work on both fronts. The API's default `execute-api` URL is then switched off. Point a DNS alias at the `custom_domain_target` output.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.custom_domain_name == null || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\\\.)+[a-z]{2,63}$", var.custom_domain_name))',
+        message: "custom_domain_name must be a lowercase DNS host name such as \"mcp.example.com\", or null.",
+      },
+    ],
+  },
+  certificate_arn: {
+    type: "string",
+    description: "ACM certificate for `custom_domain_name`, in the API's region. Required with `custom_domain_name`.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.certificate_arn))',
+        message: "certificate_arn must be an ACM certificate ARN such as \"arn:aws:acm:us-east-1:111122223333:certificate/<id>\", or null.",
+      },
+    ],
+  },
+  mtls_truststore_uri: {
+    type: "string",
+    description:
+      "S3 URI of a PEM bundle of the CA certificates that sign client certificates (`s3://bucket/key`). Set, the custom domain requires mutual TLS: no request reaches the function without a client certificate. Only with `custom_domain_name`.",
+    default: null,
+    validation: [
+      {
+        condition: 'var.mtls_truststore_uri == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$", var.mtls_truststore_uri))',
+        message: "mtls_truststore_uri must be an S3 URI such as \"s3://my-bucket/truststore.pem\", or null.",
+      },
+    ],
+  },
+  mtls_truststore_version: {
+    type: "string",
+    description: "S3 object version of the truststore, to pin it (the bucket must be versioned). Only with `mtls_truststore_uri`.",
+    default: null,
+  },
   // --- Function ------------------------------------------------------------
   image_tag: {
     type: "string",

@@ -15,6 +15,8 @@ export const OUTPUTS = {
   cognito_client_id: "App client id MCP clients authenticate as (its secret: `aws cognito-idp describe-user-pool-client`).",
   sessions_table_name: "Name of the DynamoDB sessions table; null when `enable_sessions` is false.",
   alarm_topic_arn: "ARN of the SNS topic the five alarms notify; subscribe paging tools here.",
+  custom_domain_target:
+    "Where `custom_domain_name`'s DNS record points: `domain_name` (the regional API Gateway host) and `hosted_zone_id`, for a Route 53 alias record. null without a custom domain.",
   kms_key_policy_statements:
     "JSON list of the statements the KMS key's policy must contain so CloudWatch Logs and CloudWatch alarms can use the key. Known at plan time: add them before the first apply.",
 } as const;

@@ -15,6 +15,7 @@ import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
 import { cloudfrontLogBucketName } from "./cloudfront-logs.js";
 import { apiGuards, functionGuards } from "./guards.js";
+import { customDomainGuards } from "./custom-domain.js";
 import { address, expr, local } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
 
@@ -84,7 +85,7 @@ export class McpServerStack extends TerraformStack {
       platform: where,
       imageUri: local(this, "function_image_uri", `var.image_uri != null ? var.image_uri : try("\${${repository.repositoryUrl}}:\${var.image_tag}", null)`),
       settings,
-      preconditions: [...functionGuards(where, major), ...apiGuards()],
+      preconditions: [...functionGuards(where, major), ...apiGuards(), ...customDomainGuards()],
       tenancySupported: major === 6,
     });
     sessions.grantTenantAccess(server.role, where);
@@ -111,6 +112,7 @@ export class McpServerStack extends TerraformStack {
       cognito_client_id: auth.clientId,
       sessions_table_name: sessions.tableName,
       alarm_topic_arn: `${address(alarms.topic)}.arn`,
+      custom_domain_target: api.domain.target,
       kms_key_policy_statements: `jsonencode(${keyPolicyStatements(where, {
         logGroups: [LAMBDA_LOG_GROUP, API_LOG_GROUP],
         alarmTopic: ALARM_TOPIC_NAME,

@@ -33,6 +33,7 @@ export const POLICY_RULES: Record<string, PolicyRule> = {
   CKV2_AWS_29: { resource: "aws_api_gateway_stage", requirement: "a WAF web ACL associated with the REST stage" },
   CKV_AWS_59: { resource: "aws_api_gateway_method", requirement: "authorization on every REST method (no open access to the back end)" },
   CKV_AWS_309: { resource: "aws_apigatewayv2_route, aws_api_gateway_method", requirement: "authorization on every route that reaches the function" },
+  EDGE: { resource: "aws_apigatewayv2_api, aws_api_gateway_rest_api, domain names, aws_cloudfront_distribution", requirement: "no path to the function skips a configured edge control: execute-api off with a custom domain, mutual TLS on the domain when a truststore is given, CloudFront's origin secret (own rule)" },
   THROTTLE: { resource: "aws_apigatewayv2_stage, aws_api_gateway_method_settings", requirement: "rate and burst > 0 on default and every route setting (own rule)" },
   CKV_AWS_158: { also: ["AVD-AWS-0017"], resource: "aws_cloudwatch_log_group", requirement: "kms_key_id set" },
   CKV_AWS_338: { resource: "aws_cloudwatch_log_group", requirement: "retention >= 365 days" },

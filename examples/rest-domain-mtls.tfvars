@@ -1,0 +1,19 @@
+# The REST API front on your own domain with mutual TLS and a regional WAF: the execute-api URL is off,
+# so every request presents a client certificate signed by a CA in the truststore. Sessions on.
+region      = "us-east-1"
+kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+vpc_id                 = "vpc-0a1b2c3d4e5f60718"
+subnet_ids             = ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]
+vpc_security_group_ids = ["sg-0a1b2c3d4e5f60718"]
+
+image_tag = "0.1.0"
+
+api_type        = "REST"
+waf_acl_arn     = "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/mcp-api/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+enable_sessions = true
+
+custom_domain_name      = "mcp.example.com"
+certificate_arn         = "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+mtls_truststore_uri     = "s3://example-mcp-truststore/clients-ca.pem"
+mtls_truststore_version = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"

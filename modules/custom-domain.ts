@@ -1,0 +1,122 @@
+import { Construct } from "constructs";
+import { Precondition, TerraformResource } from "cdktf";
+import { Apigatewayv2DomainName } from "@cdktf/provider-aws/lib/apigatewayv2-domain-name";
+import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api-mapping";
+import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
+import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
+import { address, countWhen, expr, withAddress } from "./expressions.js";
+import { HTTP_FRONT, HTTP_STAGE } from "./api-http.js";
+import { REST_FRONT } from "./api-rest.js";
+import { Platform } from "./platform.js";
+
+/** HCL: true when the API is served on the caller's domain (and its `execute-api` URL is off). */
+export const CUSTOM_DOMAIN = "var.custom_domain_name != null";
+
+/** HCL: true when the custom domain requires client certificates. */
+export const MUTUAL_TLS = "var.mtls_truststore_uri != null";
+
+/**
+ * The API on the caller's domain (SC-7, SC-8, IA-3): a regional API Gateway
+ * domain name with a TLS 1.2 security policy, mutual TLS when a truststore
+ * is given, mapped at the root so that `/mcp` and the discovery URLs need no
+ * stage prefix on either front. With it, both fronts switch their default
+ * `execute-api` endpoint off (`disable_execute_api_endpoint`), so the domain,
+ * and every control on it, is the only way in.
+ */
+export class CustomDomain extends Construct {
+  /** HCL: the regional host name and hosted zone id a DNS alias record points at, or null without a custom domain. */
+  readonly target: string;
+
+  /** @param props.apis HCL: the HTTP API's and the REST API's id, and the REST stage resource (the mapping needs it deployed). */
+  constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly httpApiId: string; readonly restApiId: string; readonly restStage: TerraformResource }) {
+    super(scope, id);
+    const mtls = { for_each: expr(`${MUTUAL_TLS} ? [1] : []`), content: { truststore_uri: expr("var.mtls_truststore_uri"), truststore_version: expr("var.mtls_truststore_version") } };
+    const guards = { lifecycle: { precondition: CustomDomain.preconditions(props.platform) } };
+
+    const http = withAddress(
+      new Apigatewayv2DomainName(this, "http-domain", {
+        count: countWhen(`${CUSTOM_DOMAIN} && ${HTTP_FRONT}`),
+        domainName: expr("var.custom_domain_name"),
+        domainNameConfiguration: { certificateArn: expr("var.certificate_arn"), endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+        ...guards,
+      }),
+      "this",
+    );
+    http.addOverride("dynamic.mutual_tls_authentication", mtls);
+    withAddress(
+      new Apigatewayv2ApiMapping(this, "http-mapping", {
+        count: countWhen(`${CUSTOM_DOMAIN} && ${HTTP_FRONT}`),
+        apiId: expr(props.httpApiId),
+        domainName: expr(`${address(http)}[0].id`),
+        stage: HTTP_STAGE,
+      }),
+      "this",
+    );
+
+    const rest = withAddress(
+      new ApiGatewayDomainName(this, "rest-domain", {
+        count: countWhen(`${CUSTOM_DOMAIN} && ${REST_FRONT}`),
+        domainName: expr("var.custom_domain_name"),
+        regionalCertificateArn: expr("var.certificate_arn"),
+        endpointConfiguration: { types: ["REGIONAL"] },
+        securityPolicy: "TLS_1_2",
+        ...guards,
+      }),
+      "this",
+    );
+    rest.addOverride("dynamic.mutual_tls_authentication", mtls);
+    withAddress(
+      new ApiGatewayBasePathMapping(this, "rest-mapping", {
+        count: countWhen(`${CUSTOM_DOMAIN} && ${REST_FRONT}`),
+        apiId: expr(props.restApiId),
+        domainName: expr(`${address(rest)}[0].domain_name`),
+        // The stage's own attribute, so the mapping waits for the deployed stage.
+        stageName: expr(`${address(props.restStage)}[0].stage_name`),
+      }),
+      "this",
+    );
+
+    this.target = `${CUSTOM_DOMAIN} ? (${HTTP_FRONT} ? {
+      domain_name    = ${address(http)}[0].domain_name_configuration[0].target_domain_name
+      hosted_zone_id = ${address(http)}[0].domain_name_configuration[0].hosted_zone_id
+    } : {
+      domain_name    = ${address(rest)}[0].regional_domain_name
+      hosted_zone_id = ${address(rest)}[0].regional_zone_id
+    }) : null`;
+  }
+
+  private static preconditions(p: Platform): Precondition[] {
+    return [
+      {
+        condition: expr("var.certificate_arn != null"),
+        errorMessage: "custom_domain_name needs certificate_arn: an ACM certificate for that name, in the API's region.",
+      },
+      {
+        condition: expr(`var.certificate_arn == null || split(":", var.certificate_arn)[3] == ${p.region}`),
+        errorMessage: "certificate_arn must be in the API's region: a regional API Gateway domain reads its certificate from ACM there (only CloudFront's certificate lives in us-east-1).",
+      },
+    ];
+  }
+}
+
+/** Guards on the custom domain inputs that hold whether or not a domain is built (attach them to the function). */
+export function customDomainGuards(): Precondition[] {
+  return [
+    {
+      condition: expr(`!(${MUTUAL_TLS}) || ${CUSTOM_DOMAIN}`),
+      errorMessage: "mtls_truststore_uri needs custom_domain_name: API Gateway enforces mutual TLS only on a custom domain, and the execute-api URL would let requests in without a client certificate.",
+    },
+    {
+      condition: expr("var.mtls_truststore_version == null || var.mtls_truststore_uri != null"),
+      errorMessage: "mtls_truststore_version pins a version of mtls_truststore_uri; set the URI too, or drop the version.",
+    },
+    {
+      condition: expr(`var.certificate_arn == null || ${CUSTOM_DOMAIN}`),
+      errorMessage: "certificate_arn is the custom domain's certificate; set custom_domain_name too, or drop it (CloudFront's certificate is cloudfront_acm_certificate_arn).",
+    },
+    {
+      condition: expr(`!(${MUTUAL_TLS} && var.enable_cloudfront)`),
+      errorMessage: "Mutual TLS on the custom domain cannot be combined with enable_cloudfront: CloudFront presents no client certificate to its origin. Terminate client certificates on the domain without CloudFront, or drop mtls_truststore_uri.",
+    },
+  ];
+}
