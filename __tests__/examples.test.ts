@@ -53,7 +53,7 @@ const EXPECTED: Record<string, string[]> = {
   minimal: [...ALWAYS, ...HTTP_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...emails("oncall@example.com")],
   "external-pool": [...ALWAYS, ...HTTP_FRONT],
   sessions: [...ALWAYS, ...HTTP_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...SESSIONS, ...emails("oncall@example.com", "security@example.com")],
-  "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...CLOUDFRONT],
+  "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...CLOUDFRONT, "aws_apigatewayv2_domain_name.this[0]", "aws_apigatewayv2_api_mapping.this[0]"],
   "rest-waf": [...ALWAYS, ...REST_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...SESSIONS, 'aws_api_gateway_method_settings.override["POST /mcp"]', "aws_wafv2_web_acl_association.stage[0]"],
   "rest-isolated": [...ALWAYS, ...REST_FRONT, ...OWN_REPOSITORY, ...SESSIONS],
   "rest-domain-mtls": [

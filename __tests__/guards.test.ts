@@ -30,7 +30,7 @@ const validation = (input: InputName, vars: Vars, name: string, index = 0): Case
 const otherRegionKey = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const cloudfront = {
   enable_cloudfront: true,
-  cloudfront_acm_certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+  cloudfront_certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
   cloudfront_aliases: ["mcp.example.com"],
 };
 
@@ -44,6 +44,7 @@ const CASES: Case[] = [
   validation("custom_domain_name", { ...domain, custom_domain_name: "https://mcp.example.com" }, "fails when custom_domain_name is a URL, not a host name"),
   validation("certificate_arn", { ...domain, certificate_arn: "mcp.example.com" }, "fails when certificate_arn is not an ACM ARN"),
   validation("mtls_truststore_uri", { ...domain, mtls_truststore_uri: "https://bucket/ca.pem" }, "fails when mtls_truststore_uri is not an S3 URI"),
+  validation("mtls_truststore_version", { ...domain, ...truststore, mtls_truststore_version: "v 1/2" }, "fails when mtls_truststore_version is not an S3 version id"),
   { name: "fails when custom_domain_name has no certificate", vars: { custom_domain_name: "mcp.example.com" }, expected: "custom_domain_name needs certificate_arn" },
   {
     name: "fails when the custom domain's certificate is in another region than the API",
@@ -90,8 +91,8 @@ const CASES: Case[] = [
   ),
   validation("waf_acl_arn", { waf_acl_arn: "arn:aws:waf::111122223333:webacl/abc" }, "fails when waf_acl_arn is not a WAFv2 ACL"),
   validation(
-    "cloudfront_acm_certificate_arn",
-    { cloudfront_acm_certificate_arn: "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+    "cloudfront_certificate_arn",
+    { cloudfront_certificate_arn: "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
     "fails when the CloudFront certificate is not in us-east-1",
   ),
   validation("cloudfront_aliases", { cloudfront_aliases: ["Not A Host"] }, "fails when a CloudFront alias is not a host name"),
@@ -166,6 +167,12 @@ describe.concurrent("plan-time validations and guards", () => {
     if (inject("awsProviderMajor") !== 5) skip("the offline mirror holds a 6.x provider; the 5.x message is checked in synth.test.ts");
     const { errors } = await planDiagnostics(example("minimal"), { enable_tenant_isolation: true });
     expect(errors.join("\n")).toContain(`needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER}`);
+  });
+
+  it("warns (and still plans) when CloudFront fronts an API whose execute-api URL stays on", async () => {
+    const { errors, warnings } = await planDiagnostics(example("cloudfront-waf"), { custom_domain_name: null, certificate_arn: null });
+    expect(errors).toEqual([]);
+    expect(warnings.join("\n")).toContain("enable_cloudfront without custom_domain_name leaves the API's execute-api URL reachable");
   });
 
   it("warns (and still plans) when log retention is below a year", async () => {

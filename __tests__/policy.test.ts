@@ -130,7 +130,7 @@ describe("API Gateway", () => {
     });
     expect(associated).toBeGreaterThan(0);
   });
-  rule(["EDGE"], "(own rule) no path to the function skips an edge control: a custom domain turns execute-api off, a truststore makes the domain require client certificates, CloudFront adds the origin secret", () => {
+  rule(["EDGE"], "(own rule) no path to the function skips an edge control: a custom domain turns execute-api off, a truststore makes the domain require client certificates, CloudFront adds the origin secret and reaches the API through the domain", () => {
     let domains = 0;
     everyExample((p, name) => {
       const domain = p.variables.custom_domain_name.value;
@@ -143,8 +143,12 @@ describe("API Gateway", () => {
         domains += 1;
         expect(d.values.mutual_tls_authentication.map((m: { truststore_uri: string }) => m.truststore_uri), name).toEqual(truststore === null ? [] : [truststore]);
       }
-      for (const d of resourcesOf(p, "aws_cloudfront_distribution"))
+      for (const d of resourcesOf(p, "aws_cloudfront_distribution")) {
         expect(d.values.origin[0].custom_header.map((h: { name: string }) => h.name), name).toContain("X-Origin-Verify");
+        // CloudFront's origin is the custom domain, so the execute-api URL around it is off.
+        expect(api.values.disable_execute_api_endpoint, `${name}: CloudFront with execute-api still on`).toBe(true);
+        expect(d.values.origin[0].domain_name, name).toBe(domain);
+      }
     });
     expect(domains).toBeGreaterThan(0);
   });

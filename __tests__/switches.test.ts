@@ -151,7 +151,7 @@ describe.concurrent("resource properties for every switch", () => {
   it("api_type REST with CloudFront: the distribution's origin is the REST stage, and the WAF goes on the distribution", async () => {
     const p = await plan(example("rest-waf"), {
       enable_cloudfront: true,
-      cloudfront_acm_certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+      cloudfront_certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
       cloudfront_aliases: ["mcp.example.com"],
       waf_acl_arn: "arn:aws:wafv2:us-east-1:111122223333:global/webacl/mcp-edge/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
     });
@@ -324,6 +324,11 @@ describe.concurrent("resource properties for every switch", () => {
     expect(outputOf(p, "mcp_endpoint")).toBe("https://mcp.example.com/mcp");
     const env = await environment("cloudfront-waf");
     expect(env).toMatchObject({ MCP_RESOURCE_URL: "https://mcp.example.com/mcp", MCP_ORIGIN_VERIFY_SECRET: "<terraform_data.origin_verify.output.secret>" });
+    // The secret is sensitive in the function's environment and in the origin header: no plan prints it once it is known.
+    const fn = synthesized().resource.aws_lambda_function.this as { environment: { variables: string } };
+    expect(fn.environment.variables).toContain("MCP_ORIGIN_VERIFY_SECRET = sensitive(one(terraform_data.origin_verify[*].output.secret))");
+    const distribution = p.resource_changes.find((r) => r.address === "aws_cloudfront_distribution.this[0]")!.change as unknown as { after_sensitive: { origin: unknown } };
+    expect(distribution.after_sensitive.origin).toBe(true);
   });
 
   it("enable_cloudfront on: access logs go to a private, TLS-only, versioned bucket on the customer key, kept as long as the log groups", async () => {

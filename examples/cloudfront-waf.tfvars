@@ -9,7 +9,12 @@ vpc_security_group_ids = ["sg-0a1b2c3d4e5f60718"]
 
 image_tag = "0.1.0"
 
-enable_cloudfront              = true
-cloudfront_acm_certificate_arn = "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
-cloudfront_aliases             = ["mcp.example.com"]
-waf_acl_arn                    = "arn:aws:wafv2:us-east-1:111122223333:global/webacl/mcp-edge/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+enable_cloudfront          = true
+cloudfront_certificate_arn = "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+cloudfront_aliases         = ["mcp.example.com"]
+waf_acl_arn                = "arn:aws:wafv2:us-east-1:111122223333:global/webacl/mcp-edge/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+
+# CloudFront's origin on your own regional domain: the execute-api URL is then off, so nothing reaches the
+# function around CloudFront and its WAF. Point origin.mcp.example.com at the custom_domain_target output.
+custom_domain_name = "origin.mcp.example.com"
+certificate_arn    = "arn:aws:acm:us-east-1:111122223333:certificate/1b2c3d4e-5f60-7182-93a4-b5c6d7e8f9a0"

@@ -40,7 +40,8 @@ export class EdgeDistribution extends Construct {
       new DataResource(this, "origin-verify", { count: enabled, input: { secret: expr("uuid()") }, lifecycle: { ignoreChanges: ["input"] } }),
       "origin_verify",
     );
-    this.originVerifySecret = optionalAttr(secret, "output.secret");
+    // Sensitive wherever it goes, so that no plan prints it once it is known.
+    this.originVerifySecret = `sensitive(${optionalAttr(secret, "output.secret")})`;
 
     const originId = "api-gateway";
     this.distribution = withAddress(
@@ -58,7 +59,7 @@ export class EdgeDistribution extends Construct {
             domainName: expr(props.originDomain),
             originPath: expr(props.originPath),
             customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
-            customHeader: [{ name: ORIGIN_VERIFY_HEADER, value: expr(`${address(secret)}[0].output.secret`) }],
+            customHeader: [{ name: ORIGIN_VERIFY_HEADER, value: expr(`sensitive(${address(secret)}[0].output.secret)`) }],
           },
         ],
         defaultCacheBehavior: {
@@ -74,7 +75,7 @@ export class EdgeDistribution extends Construct {
         loggingConfig: { bucket: expr(`${address(logs.bucket)}[0].bucket_domain_name`), prefix: "${var.name}/", includeCookies: false },
         dependsOn: [logs.ownership],
         viewerCertificate: {
-          acmCertificateArn: expr("var.cloudfront_acm_certificate_arn"),
+          acmCertificateArn: expr("var.cloudfront_certificate_arn"),
           sslSupportMethod: "sni-only",
           minimumProtocolVersion: "TLSv1.2_2021",
         },
@@ -87,9 +88,9 @@ export class EdgeDistribution extends Construct {
   private static preconditions(): Precondition[] {
     return [
       {
-        condition: expr("var.cloudfront_acm_certificate_arn != null && length(var.cloudfront_aliases) > 0"),
+        condition: expr("var.cloudfront_certificate_arn != null && length(var.cloudfront_aliases) > 0"),
         errorMessage:
-          "enable_cloudfront needs cloudfront_acm_certificate_arn (an ACM certificate in us-east-1) and cloudfront_aliases (the host names it covers): CloudFront's default *.cloudfront.net certificate cannot enforce TLS 1.2.",
+          "enable_cloudfront needs cloudfront_certificate_arn (an ACM certificate in us-east-1) and cloudfront_aliases (the host names it covers): CloudFront's default *.cloudfront.net certificate cannot enforce TLS 1.2.",
       },
       {
         condition: expr('var.waf_acl_arn == null || can(regex(":global/webacl/", var.waf_acl_arn))'),

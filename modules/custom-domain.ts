@@ -112,7 +112,7 @@ export function customDomainGuards(): Precondition[] {
     },
     {
       condition: expr(`var.certificate_arn == null || ${CUSTOM_DOMAIN}`),
-      errorMessage: "certificate_arn is the custom domain's certificate; set custom_domain_name too, or drop it (CloudFront's certificate is cloudfront_acm_certificate_arn).",
+      errorMessage: "certificate_arn is the custom domain's certificate; set custom_domain_name too, or drop it (CloudFront's certificate is cloudfront_certificate_arn).",
     },
     {
       condition: expr(`!(${MUTUAL_TLS} && var.enable_cloudfront)`),

@@ -175,6 +175,12 @@ export const INPUTS = {
     type: "string",
     description: "S3 object version of the truststore, to pin it (the bucket must be versioned). Only with `mtls_truststore_uri`.",
     default: null,
+    validation: [
+      {
+        condition: 'var.mtls_truststore_version == null || can(regex("^[A-Za-z0-9._-]+$", var.mtls_truststore_version)) && try(length(var.mtls_truststore_version), 0) <= 1024',
+        message: "mtls_truststore_version must be an S3 version id (letters, digits, . _ -), such as \"3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY\", or null.",
+      },
+    ],
   },
   // --- Function ------------------------------------------------------------
   image_tag: {
@@ -410,18 +416,18 @@ export const INPUTS = {
   enable_cloudfront: {
     type: "bool",
     description:
-      "Put a CloudFront distribution in front of the API (HTTPS only, TLS 1.2, no caching, `Authorization` forwarded); `mcp_endpoint` then points at it. Needs `cloudfront_acm_certificate_arn` and `cloudfront_aliases`.",
+      "Put a CloudFront distribution in front of the API (HTTPS only, TLS 1.2, no caching, `Authorization` forwarded); `mcp_endpoint` then points at it. Needs `cloudfront_certificate_arn` and `cloudfront_aliases`.",
     default: false,
   },
-  cloudfront_acm_certificate_arn: {
+  cloudfront_certificate_arn: {
     type: "string",
     description:
       "ACM certificate in us-east-1 for the distribution's aliases. Required with `enable_cloudfront`: CloudFront's default *.cloudfront.net certificate cannot enforce TLS 1.2.",
     default: null,
     validation: [
       {
-        condition: 'var.cloudfront_acm_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+$", var.cloudfront_acm_certificate_arn))',
-        message: "cloudfront_acm_certificate_arn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only from there), or null.",
+        condition: 'var.cloudfront_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[0-9a-f-]+$", var.cloudfront_certificate_arn))',
+        message: "cloudfront_certificate_arn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only from there), or null.",
       },
     ],
   },

@@ -101,6 +101,17 @@ export class McpServerStack extends TerraformStack {
       ],
     });
 
+    // A warning: the function refuses requests without CloudFront's secret, but API Gateway still authorizes and throttles them.
+    this.addOverride("check.edge_bypass", {
+      assert: [
+        {
+          condition: expr(`!var.enable_cloudfront || var.custom_domain_name != null`),
+          error_message:
+            "enable_cloudfront without custom_domain_name leaves the API's execute-api URL reachable around CloudFront and its WAF. The function refuses such requests, but set custom_domain_name (CloudFront's origin) to switch that URL off.",
+        },
+      ],
+    });
+
     declareOutputs(this, {
       mcp_endpoint: mcpEndpoint,
       api_id: api.apiId,

@@ -36,8 +36,9 @@ export async function evaluate(base: string, overrides: Vars, address: string, p
     text.replace(REFERENCE, (_m, optional, optionalAttr, resource, attr) => JSON.stringify(`<${optional ?? resource}${optionalAttr ?? attr}>`));
   const locals = Object.fromEntries(Object.entries<string>(synthesized().locals ?? {}).map(([k, v]) => [k, withPlaceholders(v)]));
   // A configuration of the variables and one output with the expression; no provider is needed to plan it.
+  // The output is sensitive, as some values it may hold are; the JSON plan shows its value all the same.
   const cwd = mkdtempSync(join(inject("variablesWorkdir"), "evaluate-"));
-  writeFileSync(join(cwd, "evaluate.tf.json"), JSON.stringify({ variable: synthesized().variable, locals, output: { value: { value: withPlaceholders(value) } } }));
+  writeFileSync(join(cwd, "evaluate.tf.json"), JSON.stringify({ variable: synthesized().variable, locals, output: { value: { value: withPlaceholders(value), sensitive: true } } }));
   writeFileSync(join(cwd, "overrides.tfvars.json"), JSON.stringify(overrides));
   const fail = (error: { stdout?: string; stderr?: string; message: string }) => {
     throw new Error(`evaluating ${address}.${path.join(".")} failed: ${error.stderr || error.stdout || error.message}`);
