@@ -33,8 +33,8 @@ export interface ApiGatewayProps {
 /**
  * The API Gateway front the inputs choose (`api_type`): the HTTP API or the
  * REST API, with what they share — the access log group, the function's
- * invoke permission, the integration timeout, the API's own URL and the
- * metric dimensions the alarms watch.
+ * invoke permission, the integration timeout, the optional custom domain, the
+ * API's own URL and the metric dimensions the alarms watch.
  */
 export class ApiGateway extends Construct {
   readonly logGroup: CloudwatchLogGroup;

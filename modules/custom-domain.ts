@@ -27,7 +27,10 @@ export class CustomDomain extends Construct {
   /** HCL: the regional host name and hosted zone id a DNS alias record points at, or null without a custom domain. */
   readonly target: string;
 
-  /** @param props.apis HCL: the HTTP API's and the REST API's id, and the REST stage resource (the mapping needs it deployed). */
+  /**
+   * @param props.httpApiId, props.restApiId HCL: the ids of the HTTP API and of the REST API (null when not built).
+   * @param props.restStage the REST stage, which the base path mapping waits for.
+   */
   constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly httpApiId: string; readonly restApiId: string; readonly restStage: TerraformResource }) {
     super(scope, id);
     const mtls = { for_each: expr(`${MUTUAL_TLS} ? [1] : []`), content: { truststore_uri: expr("var.mtls_truststore_uri"), truststore_version: expr("var.mtls_truststore_version") } };
