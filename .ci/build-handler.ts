@@ -34,7 +34,6 @@ export const LEAN: Plugin = {
   name: "lean",
   setup(b) {
     b.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({ path: resolve("handler/bundle/sdk-shims.ts") }));
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]/.test(args.importer) ? { path: resolve("handler/bundle/zod-locales.ts") } : undefined));
   },
 };
 
