@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import {
   createMcpHandler,
   isInitializeRequest,
@@ -14,6 +13,9 @@ import type { MalformedEventError } from "./events/request.js";
 import { buildServer } from "./server.js";
 import { TOOLS } from "./tools/index.js";
 import { newSessionId, SessionStore, SessionStoreUnavailableError } from "./sessions.js";
+
+/** node:crypto, loaded on first use: most requests hash nothing and compare no secret, and loading it adds a few milliseconds to every cold start. */
+const nodeCrypto = () => process.getBuiltinModule("node:crypto");
 
 /** What a tenant value may hold: the characters both Lambda tenant ids and STS session tags accept. */
 const TENANT_PATTERN = /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/;
@@ -121,7 +123,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       requestId: gateway.requestId,
       traceId: process.env._X_AMZN_TRACE_ID,
       ...facts,
-      session: sessionId ? createHash("sha256").update(sessionId).digest("hex").slice(0, 16) : undefined,
+      session: sessionId ? nodeCrypto().createHash("sha256").update(sessionId).digest("hex").slice(0, 16) : undefined,
       httpMethod: known(LOGGED.httpMethods, request.method),
       path: known(LOGGED.paths, new URL(request.url).pathname),
       status: response.status,
@@ -199,7 +201,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     if (!options.originVerifySecret) return undefined;
     const given = Buffer.from(request.headers.get(ORIGIN_VERIFY_HEADER) ?? "");
     const expected = Buffer.from(options.originVerifySecret);
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return undefined;
+    if (given.length === expected.length && nodeCrypto().timingSafeEqual(given, expected)) return undefined;
     return jsonRpcError(403, -32001, "Requests must come through the server's CloudFront distribution.");
   }
 
@@ -232,13 +234,12 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     // Unparsable: the transport answers 400 with -32700 (and 406 / 415 first, where they apply).
     if (body === undefined) return serve(request, caller, body);
     const headerVersion = request.headers.get("mcp-protocol-version");
-    // The method check first: the SDK's predicate validates the whole message, which other requests need not pay for.
-    if ((body as { method?: unknown } | null)?.method === "initialize" && isInitializeRequest(body)) return sessions ? initialize(request, body, caller, sessions) : serve(request, caller, body);
-
     if (!sessions) {
       if (Array.isArray(body) && (headerVersion ?? BATCH_REVISION) !== BATCH_REVISION) return batchRefused(headerVersion!);
       return serve(request, caller, body);
     }
+    // The method check first: the SDK's predicate validates the whole message, which other requests need not pay for.
+    if ((body as { method?: unknown } | null)?.method === "initialize" && isInitializeRequest(body)) return initialize(request, body, caller, sessions);
     const sessionId = request.headers.get("mcp-session-id");
     if (!sessionId) return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required; initialize first.");
     // One round trip: the use is recorded and the session read together.

@@ -1,5 +1,3 @@
-import { randomBytes } from "node:crypto";
-
 /*
  * What the application knows of sessions, without the AWS SDK: a function
  * with sessions off never loads DynamoDB's client (see config.ts).
@@ -54,5 +52,5 @@ export interface SessionStore {
 
 /** A new session id: 256 random bits, base64url (visible ASCII only, as Streamable HTTP requires). */
 export function newSessionId(): string {
-  return randomBytes(32).toString("base64url");
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
 }
