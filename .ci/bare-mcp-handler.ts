@@ -2,10 +2,11 @@
  * The Lambda handler a user would write with the MCP TypeScript SDK alone,
  * the baseline `npm run bench` compares ours with: createMcpHandler, one
  * tool, an HTTP API (payload 2.0) adapter, nothing else. Bundled by the bench
- * with the same esbuild options as `npm run build:handler`.
+ * with the same esbuild options as `npm run build:handler`. zod is imported
+ * as the SDK's documentation writes it (`import * as z from "zod/v4"`).
  */
 import { createMcpHandler, McpServer } from "@modelcontextprotocol/server";
-import { z } from "zod";
+import * as z from "zod/v4";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
 const mcp = createMcpHandler(() => {

@@ -17,8 +17,10 @@ import { bundleHandler, LEAN } from "./build-handler.js";
 
 const OURS = "dist/handler/index.js";
 const BARE = "dist/bench/bare/index.js";
+/** The bare handler bundled with our aliases too: the least a handler on this SDK loads and runs. */
+const FLOOR = "dist/bench/bare-lean/index.js";
 const HARNESS = "dist/bench/harness.cjs";
-const COLD_ROUNDS = 21;
+const COLD_ROUNDS = 41;
 const WARM_REQUESTS = 500;
 const WARM_PROCESSES = 5;
 
@@ -108,12 +110,16 @@ async function main(): Promise<void> {
   rmSync("dist/handler", { recursive: true, force: true });
   await bundleHandler("handler/index.ts", "dist/handler", { plugins: [LEAN] });
   await bundleHandler(".ci/bare-mcp-handler.ts", "dist/bench/bare");
+  await bundleHandler(".ci/bare-mcp-handler.ts", dirname(FLOOR), { plugins: [LEAN] });
   await build({ entryPoints: [".ci/bench-harness.ts"], bundle: true, platform: "node", format: "cjs", packages: "external", outfile: HARNESS, logLevel: "warning" });
 
-  const sizes = { ours: size(OURS), bare: size(BARE) };
+  const sizes = { ours: size(OURS), bare: size(BARE), floor: size(FLOOR) };
   const lazy = chunks("dist/handler").filter((c) => !sizes.ours.files.includes(c));
   console.log(
     `bundle, minified (gzip), all a stateless request loads: ours ${kb(sizes.ours.raw)} (${kb(sizes.ours.gzip)}) in ${sizes.ours.files.length} file(s), bare SDK handler ${kb(sizes.bare.raw)} (${kb(sizes.bare.gzip)}); ours loads ${kb(lazy.reduce((n, f) => n + statSync(f).size, 0))} more in ${lazy.length} chunks only with sessions on (the AWS SDK)`,
+  );
+  console.log(
+    `  the SDK's floor (the bare handler with our aliases, so without ajv): ${kb(sizes.floor.raw)} (${kb(sizes.floor.gzip)}); ours is ${kb(sizes.ours.raw - sizes.floor.raw)} above it`,
   );
 
   // Interleaved, so that a machine slowing down weighs on every variant alike.
@@ -124,6 +130,7 @@ async function main(): Promise<void> {
     "node -e 0": { node: process.execPath, args: ["-e", "process.stdout.write('0')"] },
     ours: { node: process.execPath, args: [HARNESS, "cold", OURS] },
     bare: { node: process.execPath, args: [HARNESS, "cold", BARE] },
+    floor: { node: process.execPath, args: [HARNESS, "cold", FLOOR] },
   };
   if (node22.path) {
     Object.assign(variants, {
@@ -144,7 +151,9 @@ async function main(): Promise<void> {
   const coldMedian = (name: string) => median(cold[name]);
   const above = { ours: coldMedian("ours") - coldMedian("node -e 0"), bare: coldMedian("bare") - coldMedian("node -e 0") };
   console.log(`cold start to the first initialize answer, median of ${COLD_ROUNDS} interleaved runs (${process.version}):`);
-  console.log(`  node -e 0 ${ms(coldMedian("node -e 0"))}; ours ${ms(coldMedian("ours"))} (+${ms(above.ours)}); bare ${ms(coldMedian("bare"))} (+${ms(above.bare)})`);
+  console.log(
+    `  node -e 0 ${ms(coldMedian("node -e 0"))}; ours ${ms(coldMedian("ours"))} (+${ms(above.ours)}); bare ${ms(coldMedian("bare"))} (+${ms(above.bare)}); the SDK's floor ${ms(coldMedian("floor"))} (+${ms(coldMedian("floor") - coldMedian("node -e 0"))})`,
+  );
   if (node22.path) {
     const base = coldMedian("node 22 -e 0");
     const plus = (name: string) => `${ms(coldMedian(name))} (+${ms(coldMedian(name) - base)})`;
@@ -172,8 +181,14 @@ async function main(): Promise<void> {
   const coldRatio = above.ours / above.bare;
   const warmRatio = warm.ours.list.p50 / warm.bare.list.p50;
   console.log("targets (docs/performance.md):");
-  console.log(`  bundle <= 250 KB minified:                       ${kb(sizes.ours.raw)}: ${verdict(sizes.ours.raw <= 250 * 1024)}`);
-  console.log(`  cold start above node -e 0 <= 0.8 x bare:        ${coldRatio.toFixed(2)} x: ${verdict(coldRatio <= 0.8)}`);
+  const floorNote = sizes.floor.raw > 250 * 1024 ? ` (the SDK's floor alone is ${kb(sizes.floor.raw)})` : "";
+  console.log(`  bundle <= 250 KB minified:                       ${kb(sizes.ours.raw)}: ${verdict(sizes.ours.raw <= 250 * 1024)}${floorNote}`);
+  console.log(`  cold start above node -e 0 <= 0.8 x bare:        ${coldRatio.toFixed(2)} x on ${process.version}: ${verdict(coldRatio <= 0.8)}`);
+  if (node22.path) {
+    const base = coldMedian("node 22 -e 0");
+    const ratio22 = (coldMedian("node 22 ours, compile cache") - base) / (coldMedian("node 22 bare") - base);
+    console.log(`                                                   ${ratio22.toFixed(2)} x on ${node22.version} with the image's compile cache: ${verdict(ratio22 <= 0.8)}`);
+  }
   console.log(`  warm tools/list p50 <= 1.0 x bare:               ${warmRatio.toFixed(2)} x: ${verdict(warmRatio <= 1)}`);
   const oneTrip = s.list.dynamoCallsPerRequest === 1 && s.call.dynamoCallsPerRequest === 1 && s.discovery.dynamoCallsPerRequest === 0 && s.stateless2026.dynamoCallsPerRequest === 0;
   console.log(`  sessions: 1 DynamoDB call per request after initialize, 0 where no session is needed: ${verdict(oneTrip)}`);
