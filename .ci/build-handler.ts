@@ -1,7 +1,7 @@
 /**
  * Bundles the Lambda handler (`handler/index.ts`) into `dist/handler/`, the
  * folder the Dockerfile copies. `npm run bench` bundles its bare-SDK baseline
- * with the same {@link BUNDLE_OPTIONS}, without the {@link LEAN} aliases.
+ * with the same {@link BUNDLE_OPTIONS}, without the {@link LEAN} alias.
  */
 import { build, BuildOptions, Plugin } from "esbuild";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -29,7 +29,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   logLevel: "warning",
 };
 
-/** Dependency modules the handler does not need, replaced by the stand-ins in handler/bundle/ (each says why). */
+/** Dependency modules the handler does not need, replaced by the stand-ins in handler/bundle/ (each says why): today the SDK's ajv validator. */
 export const LEAN: Plugin = {
   name: "lean",
   setup(b) {
