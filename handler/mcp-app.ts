@@ -262,7 +262,8 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     const response = await serve(request, { ...caller, sessionId }, body);
     const text = await response.text();
     const result = response.ok ? (JSON.parse(text) as { result?: { protocolVersion?: string } }).result : undefined;
-    if (!result?.protocolVersion) return copy(response, text);
+    // The body was read to find the negotiated version, so the answer is rebuilt from it.
+    if (!result?.protocolVersion) return new Response(text, { status: response.status, headers: response.headers });
     await sessions.create({
       tenantId: caller.tenant,
       sessionId,
@@ -282,8 +283,8 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
-      const response = await transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
-      return copy(response, await response.text());
+      // In JSON mode the transport answers with a complete body, never a stream, so closing the server cannot cut it short.
+      return await transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
     } finally {
       await server.close();
     }
@@ -340,10 +341,6 @@ function authInfoOf(caller: Caller, claims: GatewayRequest["claims"]): AuthInfo 
   return { token: "", clientId: String(claims?.client_id ?? caller.principal), scopes: scope.split(" ").filter(Boolean), extra: { ...caller } };
 }
 
-/** The response with its body read into `text` (the transport's stream must be drained before its server closes). */
-function copy(response: Response, text: string): Response {
-  return new Response(text === "" ? null : text, { status: response.status, headers: response.headers });
-}
 
 function batchRefused(version: string): Response {
   return jsonRpcError(400, -32600, `Invalid Request: JSON-RPC batches are not allowed under protocol revision ${version} (only ${BATCH_REVISION}).`);
