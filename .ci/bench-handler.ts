@@ -21,7 +21,7 @@ const BARE = "dist/bench/bare/index.js";
 const FLOOR = "dist/bench/bare-lean/index.js";
 const HARNESS = "dist/bench/harness.cjs";
 const COLD_ROUNDS = 41;
-const WARM_REQUESTS = 500;
+const WARM_REQUESTS = 2000;
 const WARM_PROCESSES = 5;
 
 /** Milliseconds from spawning `node args` to its first byte on stdout. */
