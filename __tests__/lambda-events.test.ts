@@ -5,6 +5,7 @@ import type { APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from "a
 import { fromHttpApiEvent, HttpApiEvent, toHttpApiResult } from "../handler/events/http-api.js";
 import { fromRestApiEvent, RestApiEvent, toRestApiResult } from "../handler/events/rest-api.js";
 import type { GatewayRequest } from "../handler/events/types.js";
+import type { HttpResponse } from "../handler/http-message.js";
 import { createLambdaHandler, LambdaContext } from "../handler/lambda.js";
 
 /** A fresh copy of a JSON event fixture per test. */
@@ -19,7 +20,7 @@ interface Front {
   initialize(): AnyEvent;
   discovery(): AnyEvent;
   toRequest(event: AnyEvent): GatewayRequest;
-  toResult(response: Response): Promise<AnyResult>;
+  toResult(response: HttpResponse): AnyResult;
   setHeader(event: AnyEvent, name: string, value: string): void;
   setMethod(event: AnyEvent, method: string): void;
   dropClaims(event: AnyEvent): void;
@@ -62,44 +63,49 @@ function setBody(event: AnyEvent, body: string | undefined): void {
 }
 
 describe.each(FRONTS)("$name adapter", (front) => {
-  it("turns an event into a web request: method, URL with query, headers in any case, cookies, base64 body, claims", async () => {
+  it("turns an event into a request: method, URL with query, headers in lower case, cookies, base64 body, claims", () => {
     const { request, claims, requestId } = front.toRequest(front.initialize());
     expect(request.method).toBe("POST");
-    expect(request.url).toBe("https://abc123.execute-api.us-east-1.amazonaws.com/mcp?trace=1");
-    expect(request.headers.get("Content-Type")).toBe("application/json");
+    expect(request.url.href).toBe("https://abc123.execute-api.us-east-1.amazonaws.com/mcp?trace=1");
+    expect(request.headers.get("content-type")).toBe("application/json");
     expect(request.headers.get("cookie")).toBe("a=1; b=2");
-    expect(await request.json()).toMatchObject({ jsonrpc: "2.0", method: "initialize" });
+    expect(JSON.parse(request.body!)).toMatchObject({ jsonrpc: "2.0", method: "initialize" });
     expect(claims).toMatchObject({ client_id: "acme", scope: "mcp/invoke" });
     expect(requestId).toBe(front.initialize().requestContext.requestId);
   });
 
-  it("passes a plain-text body through and gives GET requests no body and no claims on discovery", async () => {
+  it("passes a plain-text body through and gives GET requests no body and no claims on discovery", () => {
     const event = front.initialize();
     setBody(event, '{"jsonrpc":"2.0","id":1,"method":"ping"}');
-    expect(await front.toRequest(event).request.json()).toEqual({ jsonrpc: "2.0", id: 1, method: "ping" });
+    expect(front.toRequest(event).request.body).toBe('{"jsonrpc":"2.0","id":1,"method":"ping"}');
     const get = front.toRequest(front.discovery());
     expect(get.request.method).toBe("GET");
-    expect(get.request.body).toBeNull();
-    expect(new URL(get.request.url).pathname).toBe("/.well-known/oauth-protected-resource/mcp");
+    expect(get.request.body).toBeUndefined();
+    expect(get.request.url.pathname).toBe("/.well-known/oauth-protected-resource/mcp");
     expect(get.claims).toBeUndefined();
   });
 
-  it("turns a response into a result: status, headers, every Set-Cookie, text body", async () => {
-    const headers = new Headers({ "content-type": "application/json", "mcp-session-id": "abc" });
-    headers.append("set-cookie", "x=1; Secure");
-    headers.append("set-cookie", "y=2; Secure");
-    const result = await front.toResult(new Response('{"ok":true}', { status: 200, headers }));
-    expect(result).toMatchObject({ statusCode: 200, body: '{"ok":true}', isBase64Encoded: false });
-    expect(front.header(result, "mcp-session-id")).toBe("abc");
-    const cookies = "cookies" in result ? result.cookies : (result as APIGatewayProxyResult).multiValueHeaders?.["set-cookie"];
-    expect(cookies).toEqual(["x=1; Secure", "y=2; Secure"]);
+  it("joins a repeated header's values as the Fetch API does, and normalizes the method's case", () => {
+    const event = front.initialize();
+    front.setHeader(event, "X-Trace", "  a  ");
+    front.setMethod(event, "post");
+    const { request } = front.toRequest(event);
+    expect(request.headers.get("x-trace")).toBe("a");
+    expect(request.method).toBe("POST");
   });
 
-  it("base64-encodes binary bodies and keeps empty ones empty", async () => {
-    const binary = await front.toResult(new Response(new Uint8Array([0, 255, 1]), { headers: { "content-type": "application/octet-stream" } }));
-    expect(binary).toMatchObject({ isBase64Encoded: true, body: "AP8B" });
-    expect(await front.toResult(new Response(null, { status: 202 }))).toMatchObject({ statusCode: 202, body: "", isBase64Encoded: false });
+  it("turns an answer into a result: status, headers, text body, and an empty body for none", () => {
+    const result = front.toResult({ status: 200, headers: { "content-type": "application/json", "mcp-session-id": "abc" }, body: '{"ok":true}' });
+    expect(result).toMatchObject({ statusCode: 200, body: '{"ok":true}', isBase64Encoded: false });
+    expect(front.header(result, "mcp-session-id")).toBe("abc");
+    expect(front.toResult({ status: 202, headers: {} })).toMatchObject({ statusCode: 202, body: "", isBase64Encoded: false });
   });
+});
+
+it("joins a REST event's multi-value header into one value, as the Fetch API does", () => {
+  const event = fixture<RestApiEvent>("rest-api-initialize");
+  event.multiValueHeaders["X-Forwarded-For"] = ["203.0.113.7", "198.51.100.1"];
+  expect(fromRestApiEvent(event).request.headers.get("x-forwarded-for")).toBe("203.0.113.7, 198.51.100.1");
 });
 
 describe.each(FRONTS)("2025 status rules through the Lambda handler on $name events (stateless)", (front) => {

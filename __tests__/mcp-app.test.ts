@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMcpApp, McpApp, McpAppOptions } from "../handler/mcp-app.js";
 import { DynamoSessionStore } from "../handler/session-store.js";
 import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
+import { fromFetchRequest, toFetchResponse } from "./support/fetch-messages.js";
 
 /**
  * The MCP application on web requests, as API Gateway hands them over: each
@@ -24,8 +25,10 @@ function post(body: unknown, headers: Record<string, string> = {}, raw?: string)
     body: raw ?? JSON.stringify(body),
   });
 }
-const call = (app: McpApp, request: Request, tenant: string | null = "acme", tenantId?: string) =>
-  app.handle({ request, claims: tenant === null ? undefined : claims(tenant), requestId: "r-1" }, { tenantId });
+/** Hands `request` to the application with the claims API Gateway verified; the answer comes back as a Response. */
+const send = async (app: McpApp, request: Request, verified: Record<string, unknown> | undefined, tenantId?: string) =>
+  toFetchResponse(await app.handle({ request: await fromFetchRequest(request), claims: verified, requestId: "r-1" }, { tenantId }));
+const call = (app: McpApp, request: Request, tenant: string | null = "acme", tenantId?: string) => send(app, request, tenant === null ? undefined : claims(tenant), tenantId);
 
 /** A response's JSON body, for assertions. */
 const json = async (response: Response): Promise<any> => response.json();
@@ -174,14 +177,14 @@ describe("tenant, origin and discovery", () => {
     expect((await json(response)).error.message).toContain('no "client_id" claim');
   });
   it("403 when the tenant claim holds characters a Lambda tenant id or session tag cannot", async () => {
-    const response = await app.handle({ request: post(initializeBody()), claims: { ...claims("acme"), client_id: "acme<script>" }, requestId: "r" });
+    const response = await send(app, post(initializeBody()), { ...claims("acme"), client_id: "acme<script>" });
     expect(response.status).toBe(403);
     expect((await json(response)).error.message).toContain("must be 1-256 characters");
   });
   it("takes the tenant from the claim named by the configuration, never from a header", async () => {
     const custom = createMcpApp({ ...base, tenantClaim: "tenant_id" });
     const request = post({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "whoami", arguments: {} } }, { "x-tenant-id": "evil", "mcp-protocol-version": "2025-06-18" });
-    const response = await custom.handle({ request, claims: { ...claims("acme"), tenant_id: "t-42" }, requestId: "r" });
+    const response = await send(custom, request, { ...claims("acme"), tenant_id: "t-42" });
     expect((await json(response)).result.structuredContent.tenant).toBe("t-42");
   });
   it("refuses a request whose Lambda tenant differs from the claim's tenant", async () => {
@@ -210,7 +213,7 @@ describe("tenant, origin and discovery", () => {
     }
   });
   it.each(["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"])("answers RFC 9728 metadata at %s, unauthenticated", async (path) => {
-    const response = await app.handle({ request: new Request(`https://api.example.com${path}`), claims: undefined, requestId: "r" });
+    const response = await send(app, new Request(`https://api.example.com${path}`), undefined);
     expect(response.status).toBe(200);
     expect(await json(response)).toEqual({
       resource: "https://mcp.example.com/mcp",

@@ -73,16 +73,21 @@ describe("listedOnce", () => {
     const app = createMcpApp({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], log: () => undefined });
     const list = async () => {
       const response = await app.handle({
-        request: new Request("https://api.example.com/mcp", {
+        request: {
           method: "POST",
-          headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+          url: new URL("https://api.example.com/mcp"),
+          headers: new Map([
+            ["content-type", "application/json"],
+            ["accept", "application/json, text/event-stream"],
+            ["mcp-protocol-version", "2025-06-18"],
+          ]),
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
-        }),
+        },
         claims: { client_id: "acme", sub: "acme" },
         requestId: "r-1",
       });
       expect(response.status).toBe(200);
-      const { result } = (await response.json()) as { result: { tools: { name: string; inputSchema: unknown }[] } };
+      const { result } = JSON.parse(response.body!) as { result: { tools: { name: string; inputSchema: unknown }[] } };
       return result.tools.find((tool) => tool.name === "echo")!.inputSchema;
     };
     const first = await list();

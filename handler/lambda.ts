@@ -4,6 +4,7 @@ import { fromRestApiEvent, RestApiEvent, toRestApiResult } from "./events/rest-a
 import { createMcpApp, McpAppOptions } from "./mcp-app.js";
 import { MalformedEventError } from "./events/request.js";
 import type { GatewayRequest } from "./events/types.js";
+import type { HttpResponse } from "./http-message.js";
 
 /** The Lambda context; `tenantId` is set under tenant isolation. */
 export type LambdaContext = Context & { tenantId?: string };
@@ -24,7 +25,7 @@ export function createLambdaHandler(options: McpAppOptions): LambdaHandler {
   const app = createMcpApp(options);
   const handle = async (event: HttpApiEvent | RestApiEvent, context: LambdaContext) => {
     const http = isHttpApiEvent(event);
-    const toResult = (response: Response) => (http ? toHttpApiResult(response) : toRestApiResult(response));
+    const toResult = (response: HttpResponse) => (http ? toHttpApiResult(response) : toRestApiResult(response));
     let gateway: GatewayRequest;
     try {
       gateway = http ? fromHttpApiEvent(event) : fromRestApiEvent(event);

@@ -1,16 +1,11 @@
-import {
-  createMcpHandler,
-  isInitializeRequest,
-  isLegacyRequest,
-  WebStandardStreamableHTTPServerTransport,
-  type AuthInfo,
-  type OAuthProtectedResourceMetadata,
-} from "@modelcontextprotocol/server";
+import { classifyInboundRequest, createMcpHandler, isInitializeRequest, type AuthInfo, type OAuthProtectedResourceMetadata } from "@modelcontextprotocol/server";
 import type { Caller } from "./caller.js";
 import { DISCOVERY_PATHS, MCP_PATH, ORIGIN_VERIFY_HEADER } from "./http-contract.js";
 import type { GatewayRequest } from "./events/types.js";
 import type { MalformedEventError } from "./events/request.js";
+import { fromFetchResponse, HttpRequest, HttpResponse, jsonResponse, jsonRpcError, toFetchRequest } from "./http-message.js";
 import { buildServer } from "./server.js";
+import { servePost } from "./streamable-http-post.js";
 import { TOOLS } from "./tools/index.js";
 import { newSessionId, SessionStore, SessionStoreUnavailableError } from "./sessions.js";
 
@@ -92,16 +87,16 @@ export interface InvocationContext {
 
 /** Serves MCP for one verified request at a time. */
 export interface McpApp {
-  handle(gateway: GatewayRequest, invocation?: InvocationContext): Promise<Response>;
+  handle(gateway: GatewayRequest, invocation?: InvocationContext): Promise<HttpResponse>;
   /** Answers, and logs, an event that no HTTP request can carry (see `events/request.ts`). */
-  refuse(error: MalformedEventError, event: { readonly requestId: string; readonly httpMethod: string; readonly path: string }): Response;
+  refuse(error: MalformedEventError, event: { readonly requestId: string; readonly httpMethod: string; readonly path: string }): HttpResponse;
 }
 
 /**
  * The MCP application behind any API Gateway front: discovery metadata,
  * origin and tenant checks, then 2026-07-28 requests to the SDK's stateless
  * handler and 2025-era requests to a session layer (DynamoDB, bound to the
- * caller's tenant) in front of a per-request SDK transport.
+ * caller's tenant) in front of a per-request SDK server.
  */
 export function createMcpApp(options: McpAppOptions): McpApp {
   // Built with the first 2026-07-28 request: a cold start serving a 2025 client need not pay for it.
@@ -110,34 +105,35 @@ export function createMcpApp(options: McpAppOptions): McpApp {
 
   const log = options.log ?? ((entry: RequestLog) => console.log(JSON.stringify({ level: "INFO", message: "request", ...entry })));
 
-  async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<Response> {
+  async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<HttpResponse> {
     const started = Date.now();
-    const { request, body, oversized } = await readBody(gateway.request);
+    const { request } = gateway;
+    const { body, oversized } = readBody(request);
     const facts: Mutable<Partial<RequestLog>> = { ...describe(body) };
     const response = oversized
       ? jsonRpcError(413, -32600, `The request body is over ${MAX_BODY_BYTES} bytes; send a smaller request.`)
-      : await route({ ...gateway, request }, invocation, body, facts);
-    const sessionId = response.headers.get("mcp-session-id") ?? request.headers.get("mcp-session-id");
-    if (!facts.error && response.status >= 400) facts.error = await errorCode(response);
+      : await route(gateway, invocation, body, facts);
+    const sessionId = response.headers["mcp-session-id"] ?? request.headers.get("mcp-session-id");
+    if (!facts.error && response.status >= 400) facts.error = errorCode(response);
     log({
       requestId: gateway.requestId,
       traceId: process.env._X_AMZN_TRACE_ID,
       ...facts,
       session: sessionId ? nodeCrypto().createHash("sha256").update(sessionId).digest("hex").slice(0, 16) : undefined,
       httpMethod: known(LOGGED.httpMethods, request.method),
-      path: known(LOGGED.paths, new URL(request.url).pathname),
+      path: known(LOGGED.paths, request.url.pathname),
       status: response.status,
       durationMs: Date.now() - started,
     });
     return response;
   }
 
-  async function route(gateway: GatewayRequest, invocation: InvocationContext, body: unknown, facts: Mutable<Partial<RequestLog>>): Promise<Response> {
+  async function route(gateway: GatewayRequest, invocation: InvocationContext, body: unknown, facts: Mutable<Partial<RequestLog>>): Promise<HttpResponse> {
     const { request } = gateway;
     // Before any other work, discovery included: a request that skipped CloudFront skipped its WAF.
     const bypassed = checkOriginSecret(request);
     if (bypassed) return bypassed;
-    const path = new URL(request.url).pathname;
+    const path = request.url.pathname;
     if ((DISCOVERY_PATHS as readonly string[]).includes(path)) return discovery(request);
     if (path !== MCP_PATH) return problem(404, `No resource at ${path}. The MCP endpoint is ${MCP_PATH}.`);
 
@@ -152,8 +148,9 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     }
 
     try {
-      if (await (body === undefined ? isLegacyRequest(request) : isLegacyRequest(request, body))) return await legacy(request, body, caller);
-      return await modern().fetch(request, { authInfo: authInfoOf(caller, gateway.claims), parsedBody: body });
+      const authInfo = authInfoOf(caller, gateway.claims);
+      if (isLegacy(request, body)) return await legacy(request, body, caller, authInfo);
+      return await fromFetchResponse(await modern().fetch(toFetchRequest(request), { authInfo, parsedBody: body }));
     } catch (error) {
       facts.error = (error as Error).name;
       if (error instanceof SessionStoreUnavailableError) {
@@ -166,7 +163,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     }
   }
 
-  function refuse(error: MalformedEventError, event: { readonly requestId: string; readonly httpMethod: string; readonly path: string }): Response {
+  function refuse(error: MalformedEventError, event: { readonly requestId: string; readonly httpMethod: string; readonly path: string }): HttpResponse {
     const started = Date.now();
     const response = jsonRpcError(error.status, -32600, error.message, error.status === 405 ? { allow: "POST, GET, DELETE" } : {});
     log({
@@ -180,26 +177,26 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     return response;
   }
 
-  function discovery(request: Request): Response {
+  function discovery(request: HttpRequest): HttpResponse {
     if (request.method !== "GET") return problem(405, "Discovery metadata is read with GET.", { allow: "GET" });
     const metadata: OAuthProtectedResourceMetadata = {
-      resource: options.resourceUrl ?? `${new URL(request.url).origin}${MCP_PATH}`,
+      resource: options.resourceUrl ?? `${request.url.origin}${MCP_PATH}`,
       authorization_servers: options.issuer ? [options.issuer] : [],
       scopes_supported: [...options.scopes],
       bearer_methods_supported: ["header"],
     };
-    return Response.json(metadata, { headers: { "cache-control": "public, max-age=300" } });
+    return jsonResponse(200, metadata, { "cache-control": "public, max-age=300" });
   }
 
-  function checkOrigin(request: Request): Response | undefined {
+  function checkOrigin(request: HttpRequest): HttpResponse | undefined {
     const origin = request.headers.get("origin");
-    if (origin === null || options.allowedOrigins.includes(origin)) return undefined;
+    if (origin === undefined || options.allowedOrigins.includes(origin)) return undefined;
     return jsonRpcError(403, -32001, `Origin ${origin} is not allowed to call this server.`);
   }
 
-  function checkOriginSecret(request: Request): Response | undefined {
+  function checkOriginSecret(request: HttpRequest): HttpResponse | undefined {
     if (!options.originVerifySecret) return undefined;
-    const given = Buffer.from(request.headers.get(ORIGIN_VERIFY_HEADER) ?? "");
+    const given = Buffer.from(request.headers.get(ORIGIN_VERIFY_HEADER.toLowerCase()) ?? "");
     const expected = Buffer.from(options.originVerifySecret);
     if (given.length === expected.length && nodeCrypto().timingSafeEqual(given, expected)) return undefined;
     return jsonRpcError(403, -32001, "Requests must come through the server's CloudFront distribution.");
@@ -217,7 +214,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     return { tenant: String(tenant), principal: String(principal) };
   }
 
-  async function legacy(request: Request, body: unknown, caller: Caller): Promise<Response> {
+  async function legacy(request: HttpRequest, body: unknown, caller: Caller, authInfo: AuthInfo): Promise<HttpResponse> {
     const sessions = options.sessions;
     const allow = sessions ? "POST, DELETE" : "POST";
     if (request.method === "GET") {
@@ -227,43 +224,42 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       if (!sessions) return jsonRpcError(405, -32000, "This server keeps no sessions, so there is none to end.", { allow });
       const sessionId = request.headers.get("mcp-session-id");
       if (!sessionId) return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required.");
-      return (await sessions.delete(caller.tenant, sessionId)) ? new Response(null, { status: 204 }) : sessionNotFound();
+      return (await sessions.delete(caller.tenant, sessionId)) ? { status: 204, headers: {} } : sessionNotFound();
     }
     if (request.method !== "POST") return jsonRpcError(405, -32000, `Method ${request.method} is not allowed.`, { allow });
 
-    // Unparsable: the transport answers 400 with -32700 (and 406 / 415 first, where they apply).
-    if (body === undefined) return serve(request, caller, body);
+    // Unparsable: the POST rules answer 400 with -32700 (and 406 / 415 first, where they apply).
+    if (body === undefined) return serve(request, caller, authInfo, body);
     const headerVersion = request.headers.get("mcp-protocol-version");
     if (!sessions) {
       if (Array.isArray(body) && (headerVersion ?? BATCH_REVISION) !== BATCH_REVISION) return batchRefused(headerVersion!);
-      return serve(request, caller, body);
+      return serve(request, caller, authInfo, body);
     }
     // The method check first: the SDK's predicate validates the whole message, which other requests need not pay for.
-    if ((body as { method?: unknown } | null)?.method === "initialize" && isInitializeRequest(body)) return initialize(request, body, caller, sessions);
+    if ((body as { method?: unknown } | null)?.method === "initialize" && isInitializeRequest(body)) return initialize(request, body, caller, authInfo, sessions);
     const sessionId = request.headers.get("mcp-session-id");
     if (!sessionId) return jsonRpcError(400, -32000, "Bad Request: Mcp-Session-Id header is required; initialize first.");
     // One round trip: the use is recorded and the session read together.
     const session = await sessions.touch(caller.tenant, sessionId);
     if (!session) return sessionNotFound();
-    if (headerVersion !== null && headerVersion !== session.protocolVersion) {
+    if (headerVersion !== undefined && headerVersion !== session.protocolVersion) {
       return jsonRpcError(400, -32000, `Bad Request: MCP-Protocol-Version ${headerVersion} differs from the session's ${session.protocolVersion}.`);
     }
     if (Array.isArray(body) && session.protocolVersion !== BATCH_REVISION) return batchRefused(session.protocolVersion);
-    return serve(request, { ...caller, sessionId }, body);
+    return serve(request, { ...caller, sessionId }, authInfo, body);
   }
 
   async function initialize(
-    request: Request,
+    request: HttpRequest,
     body: { params: { clientInfo?: unknown; capabilities?: unknown } },
     caller: Caller,
+    authInfo: AuthInfo,
     sessions: NonNullable<McpAppOptions["sessions"]>,
-  ): Promise<Response> {
+  ): Promise<HttpResponse> {
     const sessionId = newSessionId();
-    const response = await serve(request, { ...caller, sessionId }, body);
-    const text = await response.text();
-    const result = response.ok ? (JSON.parse(text) as { result?: { protocolVersion?: string } }).result : undefined;
-    // The body was read to find the negotiated version, so the answer is rebuilt from it.
-    if (!result?.protocolVersion) return new Response(text, { status: response.status, headers: response.headers });
+    const response = await serve(request, { ...caller, sessionId }, authInfo, body);
+    const result = response.status === 200 ? (JSON.parse(response.body ?? "{}") as { result?: { protocolVersion?: string } }).result : undefined;
+    if (!result?.protocolVersion) return response;
     await sessions.create({
       tenantId: caller.tenant,
       sessionId,
@@ -272,22 +268,12 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       clientInfo: (body.params.clientInfo ?? {}) as Record<string, unknown>,
       capabilities: (body.params.capabilities ?? {}) as Record<string, unknown>,
     });
-    const headers = new Headers(response.headers);
-    headers.set("mcp-session-id", sessionId);
-    return new Response(text, { status: response.status, headers });
+    return { ...response, headers: { ...response.headers, "mcp-session-id": sessionId } };
   }
 
-  /** One request through a fresh server on a stateless SDK transport (2025 rules: 406, 415, -32700, 202, version checks). */
-  async function serve(request: Request, caller: Caller, body: unknown): Promise<Response> {
-    const server = buildServer(caller);
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    await server.connect(transport);
-    try {
-      // In JSON mode the transport answers with a complete body, never a stream, so closing the server cannot cut it short.
-      return await transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
-    } finally {
-      await server.close();
-    }
+  /** One POST through a fresh server bound to the caller (2025 rules: 406, 415, -32700, 202, version checks). */
+  function serve(request: HttpRequest, caller: Caller, authInfo: AuthInfo, body: unknown): Promise<HttpResponse> {
+    return servePost(buildServer(caller), request, body, authInfo);
   }
 
   return { handle, refuse };
@@ -296,20 +282,36 @@ export function createMcpApp(options: McpAppOptions): McpApp {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * Reads a POST body once, for the log, the session layer and the SDK (which
- * takes it parsed, instead of reading two more copies). A body that does not
- * parse goes back into a fresh request, so that the SDK answers it with its
- * own errors, in its own order (406, 415, then -32700).
+ * Parses a POST body once, for the log, the session layer and the SDK. A
+ * body that does not parse is left undefined: the POST rules answer it with
+ * the SDK's errors, in its order (406, 415, then -32700).
  */
-async function readBody(request: Request): Promise<{ request: Request; body: unknown; oversized: boolean }> {
-  if (request.method !== "POST") return { request, body: undefined, oversized: false };
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return { request, body: undefined, oversized: true };
+function readBody(request: HttpRequest): { body: unknown; oversized: boolean } {
+  if (request.method !== "POST" || request.body === undefined) return { body: undefined, oversized: false };
+  if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) return { body: undefined, oversized: true };
   try {
-    return { request, body: JSON.parse(text), oversized: false };
+    return { body: JSON.parse(request.body), oversized: false };
   } catch {
-    return { request: new Request(request.url, { method: request.method, headers: request.headers, body: text }), body: undefined, oversized: false };
+    return { body: undefined, oversized: false };
   }
+}
+
+/**
+ * Whether the SDK would serve the request as 2025-era traffic, as its
+ * `isLegacyRequest` decides, on the parsed body: a POST without a JSON body
+ * is legacy, so that the 2025 rules answer it.
+ */
+function isLegacy(request: HttpRequest, body: unknown): boolean {
+  const method = request.method.toUpperCase();
+  if (method === "POST" && body === undefined) return true;
+  const outcome = classifyInboundRequest({
+    httpMethod: method,
+    protocolVersionHeader: request.headers.get("mcp-protocol-version"),
+    mcpMethodHeader: request.headers.get("mcp-method"),
+    mcpNameHeader: request.headers.get("mcp-name"),
+    ...(body !== undefined && { body }),
+  });
+  return outcome.kind === "legacy";
 }
 
 /** The JSON-RPC method and tool of a request body, as far as {@link LOGGED} names them (never its arguments). */
@@ -322,12 +324,14 @@ function describe(body: unknown): Pick<RequestLog, "method" | "tool"> {
 }
 
 /** The JSON-RPC error code of an error answer, as text, when it has one. */
-async function errorCode(response: Response): Promise<string | undefined> {
-  const body = (await response
-    .clone()
-    .json()
-    .catch(() => undefined)) as { error?: { code?: number } } | undefined;
-  return body?.error?.code !== undefined ? `jsonrpc:${body.error.code}` : `http:${response.status}`;
+function errorCode(response: HttpResponse): string {
+  let code: unknown;
+  try {
+    code = (JSON.parse(response.body ?? "") as { error?: { code?: unknown } } | null)?.error?.code;
+  } catch {
+    // Not JSON: the HTTP status is all there is.
+  }
+  return typeof code === "number" ? `jsonrpc:${code}` : `http:${response.status}`;
 }
 
 function callerOf(authInfo: AuthInfo | undefined): Caller {
@@ -341,19 +345,14 @@ function authInfoOf(caller: Caller, claims: GatewayRequest["claims"]): AuthInfo 
   return { token: "", clientId: String(claims?.client_id ?? caller.principal), scopes: scope.split(" ").filter(Boolean), extra: { ...caller } };
 }
 
-
-function batchRefused(version: string): Response {
+function batchRefused(version: string): HttpResponse {
   return jsonRpcError(400, -32600, `Invalid Request: JSON-RPC batches are not allowed under protocol revision ${version} (only ${BATCH_REVISION}).`);
 }
 
-function sessionNotFound(): Response {
+function sessionNotFound(): HttpResponse {
   return jsonRpcError(404, -32001, "Session not found: it ended, expired or never existed. Initialize a new session.");
 }
 
-function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status, headers });
-}
-
-function problem(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ error: message }, { status, headers });
+function problem(status: number, message: string, headers: Record<string, string> = {}): HttpResponse {
+  return jsonResponse(status, { error: message }, headers);
 }

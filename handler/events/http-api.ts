@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { HttpResponse } from "../http-message.js";
 import type { GatewayRequest } from "./types.js";
 import { buildRequest } from "./request.js";
 
@@ -9,16 +10,8 @@ export type HttpApiEvent = Omit<APIGatewayProxyEventV2WithJWTAuthorizer, "reques
   };
 };
 
-/** Media types returned as text; anything else is base64-encoded, as API Gateway expects binary bodies. */
-const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|javascript|xml)|text\/event-stream)/i;
-
-/** Whether a body of this type goes back to API Gateway as text (empty bodies always do). */
-export function isTextContent(contentType: string | null, length: number): boolean {
-  return length === 0 || TEXT_TYPES.test(contentType ?? "text/plain");
-}
-
 /**
- * Turns a payload 2.0 event into a web request: base64 bodies decoded, cookies
+ * Turns a payload 2.0 event into a request: base64 bodies decoded, cookies
  * restored to a Cookie header. Throws {@link MalformedEventError} for what no request can carry.
  */
 export function fromHttpApiEvent(event: HttpApiEvent): GatewayRequest {
@@ -33,20 +26,7 @@ export function fromHttpApiEvent(event: HttpApiEvent): GatewayRequest {
   };
 }
 
-/** Turns a web response into a payload 2.0 result: one value per header, Set-Cookie as cookies, binary bodies base64. */
-export async function toHttpApiResult(response: Response): Promise<APIGatewayProxyStructuredResultV2> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") headers[name] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  const bytes = Buffer.from(await response.arrayBuffer());
-  const text = isTextContent(response.headers.get("content-type"), bytes.length);
-  return {
-    statusCode: response.status,
-    headers,
-    ...(cookies.length ? { cookies } : {}),
-    body: text ? bytes.toString("utf8") : bytes.toString("base64"),
-    isBase64Encoded: !text,
-  };
+/** Turns an answer into a payload 2.0 result. */
+export function toHttpApiResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: response.status, headers: { ...response.headers }, body: response.body ?? "", isBase64Encoded: false };
 }

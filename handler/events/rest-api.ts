@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { HttpResponse } from "../http-message.js";
 import type { GatewayRequest } from "./types.js";
-import { isTextContent } from "./http-api.js";
 import { buildRequest } from "./request.js";
 
 /** A REST API (v1) proxy event; the Cognito authorizer's claims are at `requestContext.authorizer.claims`. */
 export type RestApiEvent = APIGatewayProxyEvent;
 
 /**
- * Turns a REST proxy event into a web request: multi-value headers and query,
+ * Turns a REST proxy event into a request: multi-value headers and query,
  * base64 bodies decoded. Throws {@link MalformedEventError} for what no request can carry.
  */
 export function fromRestApiEvent(event: RestApiEvent): GatewayRequest {
@@ -30,15 +30,8 @@ export function fromRestApiEvent(event: RestApiEvent): GatewayRequest {
   };
 }
 
-/** Turns a web response into a REST proxy result: every header value kept (Set-Cookie included), binary bodies base64. */
-export async function toRestApiResult(response: Response): Promise<APIGatewayProxyResult> {
-  const multiValueHeaders: Record<string, string[]> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") multiValueHeaders[name] = [value];
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) multiValueHeaders["set-cookie"] = cookies;
-  const bytes = Buffer.from(await response.arrayBuffer());
-  const text = isTextContent(response.headers.get("content-type"), bytes.length);
-  return { statusCode: response.status, multiValueHeaders, body: text ? bytes.toString("utf8") : bytes.toString("base64"), isBase64Encoded: !text };
+/** Turns an answer into a REST proxy result. */
+export function toRestApiResult(response: HttpResponse): APIGatewayProxyResult {
+  const multiValueHeaders = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, [value]]));
+  return { statusCode: response.status, multiValueHeaders, body: response.body ?? "", isBase64Encoded: false };
 }
