@@ -52,7 +52,7 @@ export function buildRequest(parts: RequestParts): HttpRequest {
   const headers = new Map<string, string>();
   for (const [name, raw] of parts.headers) {
     if (!TOKEN.test(name)) throw new MalformedEventError("A request header has a name that is not a valid HTTP header name. Remove it and retry.");
-    const value = raw.replace(HTTP_WHITESPACE, "");
+    const value = String(raw).replace(HTTP_WHITESPACE, "");
     if (INVALID_HEADER_VALUE.test(value)) throw new MalformedEventError(`The ${name.slice(0, 64)} header holds characters an HTTP header cannot. Fix its value and retry.`);
     const key = name.toLowerCase();
     const earlier = headers.get(key);
