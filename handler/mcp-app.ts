@@ -3,7 +3,7 @@ import type { Caller } from "./caller.js";
 import { DISCOVERY_PATHS, MCP_PATH, ORIGIN_VERIFY_HEADER } from "./http-contract.js";
 import type { GatewayRequest } from "./events/types.js";
 import type { MalformedEventError } from "./events/request.js";
-import { fromFetchResponse, HttpRequest, HttpResponse, jsonResponse, jsonRpcError, toFetchRequest } from "./http-message.js";
+import { fromFetchResponse, type HttpRequest, type HttpResponse, jsonResponse, jsonRpcError, toFetchRequest } from "./http-message.js";
 import { buildServer } from "./server.js";
 import { servePost } from "./streamable-http-post.js";
 import { TOOLS } from "./tools/index.js";
