@@ -85,7 +85,7 @@ describe.each(FRONTS)("$name adapter", (front) => {
     expect(get.claims).toBeUndefined();
   });
 
-  it("joins a repeated header's values as the Fetch API does, and normalizes the method's case", () => {
+  it("trims header values and upper-cases a standard method, as the Fetch API does", () => {
     const event = front.initialize();
     front.setHeader(event, "X-Trace", "  a  ");
     front.setMethod(event, "post");
