@@ -28,7 +28,7 @@ describe("Dockerfile", () => {
     expect(typeof bundle[exported]).toBe("function");
   });
 
-  it("serves from the bundle as from the source, with zod's English messages (the LEAN aliases leave them in)", async () => {
+  it("serves from the bundle as from the source, with zod's English messages", async () => {
     const { handler } = (await import(pathToFileURL(join(ROOT, source, `${file}.js`)).href)) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }> };
     const event = (body: unknown) => {
       const e = JSON.parse(readFileSync(join(ROOT, "__tests__", "fixtures", "http-api-initialize.json"), "utf8"));
