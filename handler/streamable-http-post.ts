@@ -11,7 +11,6 @@ import {
   type McpServer,
   type RequestId,
   type Transport,
-  type TransportSendOptions,
 } from "@modelcontextprotocol/server";
 import { type HttpRequest, type HttpResponse, jsonResponse, jsonRpcError } from "./http-message.js";
 
@@ -93,7 +92,7 @@ class Exchange implements Transport {
     this.supportedVersions = versions;
   }
 
-  async send(message: JSONRPCMessage, _options?: TransportSendOptions): Promise<void> {
+  async send(message: JSONRPCMessage): Promise<void> {
     if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
     if (message.id === undefined) return;
     this.responses.set(message.id, message);
