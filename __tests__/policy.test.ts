@@ -118,6 +118,27 @@ describe("API Gateway", () => {
       }),
     ).toBeGreaterThan(0);
   });
+  rule(["CKV_AWS_276"], "REST method settings never turn data trace on (it would log whole requests, tokens included)", () => {
+    expect(everyInstance("aws_api_gateway_method_settings", (v, where) => expect([undefined, false], where).toContain(v.settings[0].data_trace_enabled))).toBeGreaterThan(0);
+  });
+  rule(["CKV_AWS_308"], "no REST method caches data unencrypted", () => {
+    expect(
+      everyInstance("aws_api_gateway_method_settings", (v, where) => {
+        if (v.settings[0].caching_enabled === true) expect(v.settings[0].cache_data_encrypted, where).toBe(true);
+      }),
+    ).toBeGreaterThan(0);
+  });
+  rule(["CKV_AWS_217", "CKV_AWS_237"], "the REST API and its deployment are replaced create-before-destroy", () => {
+    const resources = synthesized().resource;
+    for (const type of ["aws_api_gateway_deployment", "aws_api_gateway_rest_api"])
+      expect((resources[type]?.this?.lifecycle as { create_before_destroy?: boolean } | undefined)?.create_before_destroy, type).toBe(true);
+  });
+  rule(["CKV_AWS_206"], "a custom domain on either front uses the TLS 1.2 security policy", () => {
+    const rest = everyInstance("aws_api_gateway_domain_name", (v, where) => expect(v.security_policy, where).toBe("TLS_1_2"));
+    const http = everyInstance("aws_apigatewayv2_domain_name", (v, where) => expect(v.domain_name_configuration[0].security_policy, where).toBe("TLS_1_2"));
+    expect(rest).toBeGreaterThan(0);
+    expect(rest + http).toBeGreaterThan(rest);
+  });
   rule(["CKV2_AWS_29"], "a REST stage given a web ACL is associated with it", () => {
     let associated = 0;
     everyExample((p, name) => {
@@ -381,10 +402,35 @@ const EXCEPTION_APPLIES: Record<string, (p: PlanJson) => string[]> = {
   ].map((r) => r.address),
   CKV_AWS_272: (p) => resourcesOf(p, "aws_lambda_function").filter((r) => r.values.package_type !== "Image").map((r) => r.address),
   CKV2_AWS_31: (p) => resourcesOf(p, "aws_wafv2_web_acl").map((r) => r.address),
+  CKV_AWS_120: caches,
+  CKV_AWS_225: caches,
+  CKV2_AWS_4: (p) => [
+    ...resourcesOf(p, "aws_api_gateway_method_settings").filter((r) => ![undefined, "OFF"].includes(r.values.settings[0].logging_level)),
+    ...resourcesOf(p, "aws_api_gateway_account"),
+  ].map((r) => r.address),
+  CKV2_AWS_51: otherIntegrations,
+  CKV2_AWS_53: (p) => [
+    ...otherIntegrations(p),
+    ...resourcesOf(p, "aws_api_gateway_method").filter((r) => Object.keys(r.values.request_models ?? {}).length > 0).map((r) => r.address),
+  ],
   CKV_AWS_18: otherBuckets,
   CKV_AWS_144: otherBuckets,
   CKV2_AWS_62: otherBuckets,
 };
+/** REST stages with a cache cluster and method settings that cache. */
+function caches(p: PlanJson): string[] {
+  return [
+    ...resourcesOf(p, "aws_api_gateway_stage").filter((r) => r.values.cache_cluster_enabled === true),
+    ...resourcesOf(p, "aws_api_gateway_method_settings").filter((r) => r.values.settings[0].caching_enabled === true),
+  ].map((r) => r.address);
+}
+/** Integrations of either front that are not the function's Lambda proxy integration. */
+function otherIntegrations(p: PlanJson): string[] {
+  return [
+    ...resourcesOf(p, "aws_api_gateway_integration").filter((r) => r.values.type !== "AWS_PROXY"),
+    ...resourcesOf(p, "aws_apigatewayv2_integration").filter((r) => r.values.integration_type !== "AWS_PROXY"),
+  ].map((r) => r.address);
+}
 function otherBuckets(p: PlanJson): string[] {
   return resourcesOf(p, "aws_s3_bucket").filter((r: PlannedResource) => r.address !== "aws_s3_bucket.cloudfront_logs[0]").map((r) => r.address);
 }

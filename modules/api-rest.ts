@@ -84,6 +84,9 @@ export class RestApi extends Construct {
         description: "MCP server (Streamable HTTP)",
         endpointConfiguration: { types: ["REGIONAL"] },
         disableExecuteApiEndpoint: Token.asAny(expr(props.disableExecuteApiEndpoint)),
+        // Terraform already forces this on every dependency of the deployment's create_before_destroy;
+        // written out so that scanners (CKV_AWS_237) read what Terraform does.
+        lifecycle: { createBeforeDestroy: true },
       }),
       "this",
     );

@@ -15,10 +15,10 @@ export interface PolicyRule {
 /**
  * The rules FedRAMP reviewers' scanners apply to what this module creates:
  * the table of `controls.md` (checkov, trivy, AWS Config, Security Hub), the
- * checkov rules for the resources added since (REST stage, CloudFront's log
- * bucket), and one rule of our own (THROTTLE). Each has a test in
- * `policy.test.ts` named after it, or an entry in `docs/policy-exceptions.json`
- * saying why it does not apply.
+ * checkov rules for the resources added since (the REST front and its custom
+ * domain, CloudFront's log bucket), and our own rules (EDGE, THROTTLE). Each
+ * has a test in `policy.test.ts` named after it, or an entry in
+ * `docs/policy-exceptions.json` saying why it does not apply.
  */
 export const POLICY_RULES: Record<string, PolicyRule> = {
   CKV_AWS_50: { also: ["AVD-AWS-0066"], resource: "aws_lambda_function", requirement: 'tracing_config.mode = "Active"' },
@@ -32,6 +32,16 @@ export const POLICY_RULES: Record<string, PolicyRule> = {
   CKV_AWS_73: { also: ["AVD-AWS-0003"], resource: "aws_api_gateway_stage", requirement: "X-Ray tracing on the REST stage" },
   CKV2_AWS_29: { resource: "aws_api_gateway_stage", requirement: "a WAF web ACL associated with the REST stage" },
   CKV_AWS_59: { resource: "aws_api_gateway_method", requirement: "authorization on every REST method (no open access to the back end)" },
+  CKV2_AWS_53: { resource: "aws_api_gateway_method", requirement: "a request validator on every REST method" },
+  CKV_AWS_120: { resource: "aws_api_gateway_stage", requirement: "a cache cluster on the REST stage" },
+  CKV_AWS_225: { resource: "aws_api_gateway_method_settings", requirement: "method settings encrypt cached data (checkov reads cache_data_encrypted)" },
+  CKV_AWS_308: { resource: "aws_api_gateway_method_settings", requirement: "cached data encrypted wherever caching is on" },
+  CKV_AWS_276: { resource: "aws_api_gateway_method_settings", requirement: "data trace (full request and response bodies in execution logs) off" },
+  CKV2_AWS_4: { resource: "aws_api_gateway_stage, aws_api_gateway_method_settings", requirement: "execution logging at ERROR or INFO, with metrics" },
+  CKV2_AWS_51: { resource: "aws_api_gateway_stage, aws_apigatewayv2_stage", requirement: "a client certificate on the stage, for API Gateway to present to the back end" },
+  CKV_AWS_206: { resource: "aws_api_gateway_domain_name", requirement: "the custom domain's security policy is TLS 1.2 or newer" },
+  CKV_AWS_217: { resource: "aws_api_gateway_deployment", requirement: "lifecycle create_before_destroy" },
+  CKV_AWS_237: { resource: "aws_api_gateway_rest_api", requirement: "lifecycle create_before_destroy" },
   CKV_AWS_309: { resource: "aws_apigatewayv2_route, aws_api_gateway_method", requirement: "authorization on every route that reaches the function" },
   EDGE: { resource: "aws_apigatewayv2_api, aws_api_gateway_rest_api, domain names, aws_cloudfront_distribution", requirement: "no path to the function skips a configured edge control: execute-api off with a custom domain, mutual TLS on the domain when a truststore is given, CloudFront's origin secret (own rule)" },
   THROTTLE: { resource: "aws_apigatewayv2_stage, aws_api_gateway_method_settings", requirement: "rate and burst > 0 on default and every route setting (own rule)" },
