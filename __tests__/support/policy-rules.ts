@@ -55,6 +55,7 @@ export const POLICY_RULES: Record<string, PolicyRule> = {
   CKV_AWS_163: { resource: "aws_ecr_repository", requirement: "scan on push" },
   CKV_AWS_136: { also: ["AVD-AWS-0033"], resource: "aws_ecr_repository", requirement: "KMS encryption with the customer key" },
   CKV_AWS_63: { also: ["CKV2_AWS_40"], resource: "IAM policy documents", requirement: "no * in any allowed action" },
+  CKV_AWS_290: { resource: "IAM policy documents", requirement: 'no write action on Resource "*" without a condition' },
   CKV_AWS_355: { resource: "IAM policy documents", requirement: 'no Resource "*" where the action supports resource scoping' },
   CKV_AWS_60: { also: ["CKV_AWS_61"], resource: "IAM trust policies", requirement: "a service or a specific role, never * or an account root" },
   IAM_BLOCKED_KMS_ACTIONS: { resource: "IAM policy documents", requirement: "kms:Decrypt only on the key ARN (FedRAMP pack IAM_*_BLOCKED_KMS_ACTIONS)" },
