@@ -42,6 +42,7 @@ const OWN_REPOSITORY = ["aws_ecr_lifecycle_policy.this[0]", "aws_ecr_repository.
 const SESSIONS = ["aws_dynamodb_table.sessions[0]", "aws_iam_role.tenant_access[0]", "aws_iam_role_policy.sessions[0]", "aws_iam_role_policy.tenant_access[0]"];
 const CLOUDFRONT = [
   "aws_cloudfront_distribution.this[0]",
+  "aws_cloudfront_response_headers_policy.this[0]",
   "terraform_data.origin_verify[0]",
   ...["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block"].map((t) => `${t}.cloudfront_logs[0]`),
   ...["aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning"].map((t) => `${t}.cloudfront_logs[0]`),

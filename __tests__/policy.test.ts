@@ -266,6 +266,29 @@ describe("CloudFront", () => {
       }
     });
   });
+  rule(["CKV2_AWS_72", "CKV2_AWS_54"], "the origin is reached over HTTPS only, with TLS 1.2", () => {
+    expect(
+      everyInstance("aws_cloudfront_distribution", (v, where) => {
+        for (const o of v.origin) expect(o.custom_origin_config[0], where).toMatchObject({ origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] });
+      }),
+    ).toBeGreaterThan(0);
+  });
+  rule(["CKV2_AWS_32"], "answers carry the module's security headers: HSTS for a year, no sniffing, framing or referrers (SC-8)", () => {
+    let distributions = 0;
+    everyExample((p, name) => {
+      const policies = resourcesOf(p, "aws_cloudfront_response_headers_policy");
+      expect(policies.length, name).toBe(resourcesOf(p, "aws_cloudfront_distribution").length);
+      for (const policy of policies) {
+        distributions += 1;
+        const behavior = configurationOf(p, "aws_cloudfront_distribution.this").expressions.default_cache_behavior[0];
+        expect(behavior.response_headers_policy_id.references, name).toContain("aws_cloudfront_response_headers_policy.this");
+        const headers = policy.values.security_headers_config[0];
+        expect(headers.strict_transport_security[0].access_control_max_age_sec, name).toBeGreaterThanOrEqual(31536000);
+        for (const header of ["strict_transport_security", "content_type_options", "frame_options", "referrer_policy"]) expect(headers[header][0].override, `${name}: ${header}`).toBe(true);
+      }
+    });
+    expect(distributions).toBeGreaterThan(0);
+  });
 });
 
 describe("S3 (CloudFront's access-log bucket)", () => {
@@ -428,6 +451,10 @@ const EXCEPTION_APPLIES: Record<string, (p: PlanJson, example: string) => string
           .filter((s) => s.Effect === "Allow" && list(s.Resource).includes("*") && s.Condition === undefined)
           .flatMap((s) => list(s.Action).filter((a) => !READS.test(a) && !X_RAY_WRITES.includes(a)).map((a) => `${d.where} ${s.Sid}: ${a}`)),
       ),
+  CKV_AWS_305: (p) => resourcesOf(p, "aws_cloudfront_distribution").filter((r) => r.values.origin.some((o: { s3_origin_config: unknown[] }) => o.s3_origin_config.length > 0)).map((r) => r.address),
+  CKV_AWS_310: (p) => resourcesOf(p, "aws_cloudfront_distribution").filter((r) => r.values.origin.length > 1).map((r) => r.address),
+  CKV_AWS_374: (p) => resourcesOf(p, "aws_cloudfront_distribution").filter((r) => r.values.restrictions[0].geo_restriction[0].restriction_type !== "none").map((r) => r.address),
+  CKV2_AWS_47: (p) => resourcesOf(p, "aws_wafv2_web_acl").map((r) => r.address),
   CKV_AWS_18: otherBuckets,
   CKV_AWS_144: otherBuckets,
   CKV2_AWS_62: otherBuckets,
