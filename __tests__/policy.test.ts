@@ -221,6 +221,9 @@ describe("DynamoDB", () => {
   rule(["CKV_AWS_119", "AVD-AWS-0025"], "encrypted with the customer key", () => {
     everyInstance("aws_dynamodb_table", (v, where) => expect(v.server_side_encryption, where).toEqual([{ enabled: true, kms_key_arn: expect.stringMatching(KEY) }]));
   });
+  rule(["CKV2_AWS_16"], "capacity scales on demand", () => {
+    expect(everyInstance("aws_dynamodb_table", (v, where) => expect(v.billing_mode, where).toBe("PAY_PER_REQUEST"))).toBeGreaterThan(0);
+  });
 });
 
 describe("ECR", () => {

@@ -50,6 +50,7 @@ export const POLICY_RULES: Record<string, PolicyRule> = {
   CKV_AWS_319: { resource: "aws_cloudwatch_metric_alarm", requirement: "actions enabled, alarm actions set" },
   CKV_AWS_26: { also: ["AVD-AWS-0095", "AVD-AWS-0136"], resource: "aws_sns_topic", requirement: "customer key, not alias/aws/sns" },
   CKV_AWS_28: { resource: "aws_dynamodb_table", requirement: "point-in-time recovery on" },
+  CKV2_AWS_16: { resource: "aws_dynamodb_table", requirement: "capacity that scales: on demand, or auto scaling of provisioned capacity" },
   CKV_AWS_119: { also: ["AVD-AWS-0025"], resource: "aws_dynamodb_table", requirement: "SSE with the customer key" },
   CKV_AWS_51: { resource: "aws_ecr_repository", requirement: 'image_tag_mutability = "IMMUTABLE"' },
   CKV_AWS_163: { resource: "aws_ecr_repository", requirement: "scan on push" },
