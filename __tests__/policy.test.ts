@@ -137,7 +137,7 @@ describe("API Gateway", () => {
     const rest = everyInstance("aws_api_gateway_domain_name", (v, where) => expect(v.security_policy, where).toBe("TLS_1_2"));
     const http = everyInstance("aws_apigatewayv2_domain_name", (v, where) => expect(v.domain_name_configuration[0].security_policy, where).toBe("TLS_1_2"));
     expect(rest).toBeGreaterThan(0);
-    expect(rest + http).toBeGreaterThan(rest);
+    expect(http).toBeGreaterThan(0);
   });
   rule(["CKV2_AWS_29"], "a REST stage given a web ACL is associated with it", () => {
     let associated = 0;
