@@ -433,19 +433,13 @@ const EXCEPTION_APPLIES: Record<string, (p: PlanJson, example: string) => string
     ...resourcesOf(p, "aws_sns_topic_subscription").filter((r) => r.values.protocol === "lambda"),
     ...resourcesOf(p, "aws_lambda_permission").filter((r) => r.values.principal !== "apigateway.amazonaws.com"),
   ].map((r) => r.address),
-  CKV_AWS_272: (p) => resourcesOf(p, "aws_lambda_function").filter((r) => r.values.package_type !== "Image").map((r) => r.address),
-  CKV2_AWS_31: (p) => resourcesOf(p, "aws_wafv2_web_acl").map((r) => r.address),
+  CKV_AWS_272: (p) => addressesOf(p, "aws_lambda_function", (v) => v.package_type !== "Image"),
+  CKV2_AWS_31: ownWebAcls,
   CKV_AWS_120: caches,
   CKV_AWS_225: caches,
-  CKV2_AWS_4: (p) => [
-    ...resourcesOf(p, "aws_api_gateway_method_settings").filter((r) => ![undefined, "OFF"].includes(r.values.settings[0].logging_level)),
-    ...resourcesOf(p, "aws_api_gateway_account"),
-  ].map((r) => r.address),
+  CKV2_AWS_4: (p) => [...addressesOf(p, "aws_api_gateway_method_settings", (v) => ![undefined, "OFF"].includes(v.settings[0].logging_level)), ...addressesOf(p, "aws_api_gateway_account")],
   CKV2_AWS_51: otherIntegrations,
-  CKV2_AWS_53: (p) => [
-    ...otherIntegrations(p),
-    ...resourcesOf(p, "aws_api_gateway_method").filter((r) => Object.keys(r.values.request_models ?? {}).length > 0).map((r) => r.address),
-  ],
+  CKV2_AWS_53: (p) => [...otherIntegrations(p), ...addressesOf(p, "aws_api_gateway_method", (v) => Object.keys(v.request_models ?? {}).length > 0)],
   CKV_AWS_290: (_p, example) =>
     documents
       .filter((d) => d.example === example)
@@ -454,27 +448,37 @@ const EXCEPTION_APPLIES: Record<string, (p: PlanJson, example: string) => string
           .filter((s) => s.Effect === "Allow" && list(s.Resource).includes("*") && s.Condition === undefined)
           .flatMap((s) => list(s.Action).filter((a) => !READS.test(a) && !X_RAY_WRITES.includes(a)).map((a) => `${d.where} ${s.Sid}: ${a}`)),
       ),
-  CKV_AWS_305: (p) => resourcesOf(p, "aws_cloudfront_distribution").filter((r) => r.values.origin.some((o: { s3_origin_config: unknown[] }) => o.s3_origin_config.length > 0)).map((r) => r.address),
-  CKV_AWS_310: (p) => resourcesOf(p, "aws_cloudfront_distribution").filter((r) => r.values.origin.length > 1).map((r) => r.address),
-  CKV_AWS_374: (p) => resourcesOf(p, "aws_cloudfront_distribution").filter((r) => r.values.restrictions[0].geo_restriction[0].restriction_type !== "none").map((r) => r.address),
-  CKV2_AWS_47: (p) => resourcesOf(p, "aws_wafv2_web_acl").map((r) => r.address),
+  CKV_AWS_305: (p) => addressesOf(p, "aws_cloudfront_distribution", (v) => v.origin.some((o: { s3_origin_config: unknown[] }) => o.s3_origin_config.length > 0)),
+  CKV_AWS_310: (p) => addressesOf(p, "aws_cloudfront_distribution", (v) => v.origin.length > 1),
+  CKV_AWS_374: (p) => addressesOf(p, "aws_cloudfront_distribution", (v) => v.restrictions[0].geo_restriction[0].restriction_type !== "none"),
+  CKV2_AWS_47: ownWebAcls,
   CKV_AWS_18: otherBuckets,
   CKV_AWS_144: otherBuckets,
   CKV2_AWS_62: otherBuckets,
 };
+/** Addresses of the planned instances of `type` whose values pass `test` (all of them without one). */
+function addressesOf(p: PlanJson, type: string, test: (values: Record<string, any>) => boolean = () => true): string[] {
+  return resourcesOf(p, type)
+    .filter((r) => test(r.values))
+    .map((r) => r.address);
+}
+/** Web ACLs the module would create itself (it attaches the caller's). */
+function ownWebAcls(p: PlanJson): string[] {
+  return addressesOf(p, "aws_wafv2_web_acl");
+}
 /** REST stages with a cache cluster and method settings that cache. */
 function caches(p: PlanJson): string[] {
   return [
-    ...resourcesOf(p, "aws_api_gateway_stage").filter((r) => r.values.cache_cluster_enabled === true),
-    ...resourcesOf(p, "aws_api_gateway_method_settings").filter((r) => r.values.settings[0].caching_enabled === true),
-  ].map((r) => r.address);
+    ...addressesOf(p, "aws_api_gateway_stage", (v) => v.cache_cluster_enabled === true),
+    ...addressesOf(p, "aws_api_gateway_method_settings", (v) => v.settings[0].caching_enabled === true),
+  ];
 }
 /** Integrations of either front that are not the function's Lambda proxy integration. */
 function otherIntegrations(p: PlanJson): string[] {
   return [
-    ...resourcesOf(p, "aws_api_gateway_integration").filter((r) => r.values.type !== "AWS_PROXY"),
-    ...resourcesOf(p, "aws_apigatewayv2_integration").filter((r) => r.values.integration_type !== "AWS_PROXY"),
-  ].map((r) => r.address);
+    ...addressesOf(p, "aws_api_gateway_integration", (v) => v.type !== "AWS_PROXY"),
+    ...addressesOf(p, "aws_apigatewayv2_integration", (v) => v.integration_type !== "AWS_PROXY"),
+  ];
 }
 function otherBuckets(p: PlanJson): string[] {
   return resourcesOf(p, "aws_s3_bucket").filter((r: PlannedResource) => r.address !== "aws_s3_bucket.cloudfront_logs[0]").map((r) => r.address);
