@@ -46,7 +46,7 @@ export class EdgeDistribution extends Construct {
     this.originVerifySecret = `sensitive(${optionalAttr(secret, "output.secret")})`;
 
     // A policy of the module's own rather than AWS's managed SecurityHeadersPolicy: scanners (CKV2_AWS_32) recognise
-    // only a policy the configuration declares, and the managed one lets the origin's headers win.
+    // only a policy the configuration declares, and the managed one lets the origin's values win for all but nosniff.
     const headers = withAddress(
       new CloudfrontResponseHeadersPolicy(this, "security-headers", {
         count: enabled,
