@@ -36,7 +36,7 @@ describe("optionsFromEnvironment", () => {
       vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
       const { sessions } = optionsFromEnvironment({ MCP_SESSIONS_TABLE: await dynamo.createSessionsTable(), MCP_SESSION_TTL_SECONDS: "600" });
       const before = dynamo.requests();
-      const session = { tenantId: "acme", sessionId: "s-1", principal: "p", protocolVersion: "2025-06-18", clientInfo: {}, capabilities: {} };
+      const session = { tenantId: "acme", sessionId: "s-1", principal: "p", protocolVersion: "2025-06-18" };
       await sessions!.create(session);
       expect(await sessions!.touch("acme", "s-1")).toMatchObject({ protocolVersion: "2025-06-18" });
       expect(await sessions!.delete("acme", "s-1")).toBe(true);

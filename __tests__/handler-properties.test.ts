@@ -23,7 +23,8 @@ import { captureOutput } from "./support/capture-output.js";
  */
 
 const RUNS = 300;
-const VICTIM = { tenant: "victim", sessionId: "victim-session-0123456789abcdef", marker: "VICTIM-PRIVATE-CLIENT" };
+/** The victim's session id has the form the server issues, so that other tenants' requests naming it reach the store. */
+const VICTIM = { tenant: "victim", sessionId: "victim-session-0123456789abcdef0123456789ab", marker: "VICTIM-PRIVATE-CLIENT" };
 const KNOWN_HEADERS = ["content-type", "accept", "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name", "origin", "x-origin-verify", "authorization", "host", "cookie"];
 const ORIGIN_SECRET = "origin-secret-of-the-distribution";
 /** A body just over the 4 MiB bound, built once. */
@@ -245,8 +246,7 @@ beforeAll(async () => {
     sessionId: VICTIM.sessionId,
     principal: "victim-client",
     protocolVersion: "2025-06-18",
-    clientInfo: { name: VICTIM.marker },
-    capabilities: {},
+    clientName: VICTIM.marker,
   });
 });
 afterAll(() => dynamo?.stop());

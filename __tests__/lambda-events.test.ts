@@ -161,19 +161,18 @@ describe.each(FRONTS)("2025 status rules through the Lambda handler on $name eve
     expect(((await handler(front.initialize() as HttpApiEvent, { tenantId: "globex" } as LambdaContext)) as AnyResult).statusCode).toBe(403);
     expect(((await handler(front.initialize() as HttpApiEvent, { tenantId: "acme" } as LambdaContext)) as AnyResult).statusCode).toBe(200);
   });
-  it("400 or 405 for an event no HTTP request can carry, naming the part but never its value", async () => {
+  it("400 or 405 for an event no HTTP request can carry, saying what kind of part is wrong and echoing nothing that was sent", async () => {
     const cases: [(e: AnyEvent) => void, number, string][] = [
       [(e) => front.setHeader(e, "Bad Name", "x"), 400, "not a valid HTTP header name"],
-      [(e) => front.setHeader(e, "Authorization", "Bearer secret\r\nX: 1"), 400, "The Authorization header holds characters an HTTP header cannot"],
-      [(e) => front.setMethod(e, "TRACE"), 405, "Method TRACE is not allowed"],
+      [(e) => front.setHeader(e, "Authorization", "Bearer secret\r\nX: 1"), 400, "A request header holds characters an HTTP header cannot"],
+      [(e) => front.setMethod(e, "TRACE"), 405, "This method is not allowed"],
       [(e) => front.setMethod(e, "PO ST"), 400, "not a valid HTTP method"],
     ];
     for (const [change, status, message] of cases) {
       const result = await run(event(change));
       expect(result.statusCode, message).toBe(status);
-      // The HTTP front's header names arrive lowercased.
-      expect(JSON.parse(result.body!).error.message.toLowerCase()).toContain(message.toLowerCase());
-      expect(result.body).not.toContain("secret");
+      expect(JSON.parse(result.body!).error.message).toContain(message);
+      expect(result.body).not.toMatch(/secret|authorization|TRACE|Bad Name|PO ST/i);
     }
   });
   it("answers discovery without claims", async () => {

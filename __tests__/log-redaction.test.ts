@@ -104,11 +104,11 @@ describe("no token, Authorization header or tool argument in any log line", () =
     expectClean(output);
   });
 
-  it("when the event itself is malformed around the token (the refusal names the header, not its value)", async () => {
+  it("when the event itself is malformed around the token (the refusal says what kind of part is wrong, never what was sent)", async () => {
     const handler = createLambdaHandler(options);
     const { output, results } = await written(handler, event(initialize(), { authorization: `Bearer ${TOKEN}\u0000` }), event(initialize(), {}, `PO ST ${TOKEN}`));
     expect(results.map((r) => r.statusCode)).toEqual([400, 400]);
-    expect(results[0].body).toContain("The authorization header holds characters an HTTP header cannot");
+    expect(results[0].body).toContain("A request header holds characters an HTTP header cannot");
     expect(results.map((r) => r.body).join()).not.toContain(TOKEN);
     expect(output).toContain('"httpMethod":"other"');
     expect(output).toContain("MalformedEventError");

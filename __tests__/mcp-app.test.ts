@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createMcpApp, McpApp, McpAppOptions } from "../handler/mcp-app.js";
+import { createMcpApp, McpApp, McpAppOptions, RequestLog } from "../handler/mcp-app.js";
 import { DynamoSessionStore } from "../handler/session-store.js";
+import { SessionStoreRejectedError } from "../handler/sessions.js";
 import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
 import { fromFetchRequest, toFetchResponse } from "./support/fetch-messages.js";
 
@@ -92,7 +93,7 @@ describe.each([
   it("400 for a batch after 2025-03-26", async () => {
     const response = await call(app, post([{ jsonrpc: "2.0", id: 2, method: "tools/list" }], await session()));
     expect(response.status).toBe(400);
-    expect((await json(response)).error.message).toContain("batches are not allowed under protocol revision 2025-06-18");
+    expect((await json(response)).error.message).toContain("batches are allowed only under protocol revision 2025-03-26");
   });
   it("405 with Allow for GET: a buffered Lambda response cannot hold a stream", async () => {
     const response = await call(app, new Request("https://api.example.com/mcp", { method: "GET", headers: { accept: "text/event-stream", ...(await session()) } }));
@@ -250,12 +251,158 @@ describe("request log", () => {
     for (const secret of ["secret-token", "secret-argument", sessionId, "authorization"]) expect(written).not.toContain(secret);
   });
 
-  it("records the class of an error the store threw", async () => {
-    const lines: { error?: string }[] = [];
+  it("records the class of an error the store threw and what lay behind it (a system error code, never a message)", async () => {
+    const lines: RequestLog[] = [];
     const stopped = await startLocalDynamo();
     const sessions = new DynamoSessionStore({ tableName: await stopped.createSessionsTable(), ttlSeconds: 600, clientConfig: { ...stopped.clientConfig, maxAttempts: 1 } });
     await stopped.stop();
     await call(createMcpApp({ ...base, sessions, log: (entry) => lines.push(entry) }), post(initializeBody()));
-    expect(lines[0].error).toBe("SessionStoreUnavailableError");
+    expect(lines[0]).toMatchObject({ status: 503, error: "SessionStoreUnavailableError", cause: "ECONNREFUSED", tenant: "acme" });
+  });
+});
+
+describe("client errors are answered as client errors, never as outages", () => {
+  let app: McpApp;
+  let lines: RequestLog[];
+  beforeEach(async () => {
+    lines = [];
+    const sessions = new DynamoSessionStore({ tableName: await dynamo.createSessionsTable(), ttlSeconds: 600, clientConfig: dynamo.clientConfig });
+    app = createMcpApp({ ...base, sessions, log: (entry) => lines.push(entry) });
+  });
+  const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
+  const inSession = (id: string) => ({ "mcp-protocol-version": "2025-06-18", "mcp-session-id": id });
+
+  it.each([
+    ["1025 characters", "s".repeat(1025)],
+    ["1024 characters", "s".repeat(1024)],
+    ["42 base64url characters", "a".repeat(42)],
+    ["44 base64url characters", "a".repeat(44)],
+    ["43 characters outside base64url", "+".repeat(43)],
+  ])("a session id that is not of the form the server issues (%s) answers 404 without asking the store", async (_name, id) => {
+    const before = dynamo.requests();
+    for (const request of [post(list, inSession(id)), new Request("https://api.example.com/mcp", { method: "DELETE", headers: inSession(id) })]) {
+      const response = await call(app, request);
+      expect(response.status).toBe(404);
+      expect((await json(response)).error.code).toBe(-32001);
+    }
+    expect(dynamo.requests()).toBe(before);
+  });
+
+  it("a blank session id answers 400 without asking the store", async () => {
+    const before = dynamo.requests();
+    expect((await call(app, post(list, inSession(" ")))).status).toBe(400);
+    expect(dynamo.requests()).toBe(before);
+  });
+
+  it.each([
+    ["a number beyond 2^53", `9007199254740993000`],
+    ["a number that underflows", `1.5e-200`],
+    ["a literal __proto__ key", `{"__proto__":{"polluted":true}}`],
+    ["450 KB of data", JSON.stringify("x".repeat(450 * 1024))],
+    ["100 levels of nesting", `${"[".repeat(100)}${"]".repeat(100)}`],
+  ])("initialize whose capabilities and clientInfo hold %s starts a session (only the revision and the client's name and version are stored)", async (_name, value) => {
+    const capabilities = `{"roots":{"listChanged":true,"x":${value}},"experimental":{"vendor":{"x":${value}}}}`;
+    const raw = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":${capabilities},"clientInfo":{"name":"c","version":"1","x":${value}}}}`;
+    const response = await call(app, post(undefined, {}, raw));
+    expect(response.status).toBe(200);
+    expect((await json(response)).result.protocolVersion).toBe("2025-06-18");
+    const id = response.headers.get("mcp-session-id")!;
+    expect((await call(app, post(list, inSession(id)))).status).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("a body nested 100,000 levels deep answers 400 before the SDK's validation (which would overflow the stack) or the store sees it", async () => {
+    const before = dynamo.requests();
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const raw = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"roots":{"x":${deep}}},"clientInfo":{"name":"c","version":"1"}}}`;
+    const response = await call(app, post(undefined, {}, raw));
+    expect(response.status).toBe(400);
+    expect(await json(response)).toMatchObject({ error: { code: -32600, message: expect.stringContaining("more than 128 levels deep") } });
+    expect(dynamo.requests()).toBe(before);
+  });
+
+  it("a request the store refuses as invalid answers 400 with a JSON-RPC error, and the log names the AWS error (stand-in store: what DynamoSessionStore throws for a ValidationException)", async () => {
+    const rejected = async () => {
+      throw new SessionStoreRejectedError(Object.assign(new Error("One or more parameter values were invalid: secret-value"), { name: "ValidationException" }));
+    };
+    const refusing = createMcpApp({ ...base, sessions: { create: rejected, touch: rejected, delete: rejected }, log: (entry) => lines.push(entry) });
+    const response = await call(refusing, post(initializeBody()));
+    expect(response.status).toBe(400);
+    expect(await json(response)).toMatchObject({ jsonrpc: "2.0", error: { code: -32600 } });
+    expect(lines.at(-1)).toMatchObject({ status: 400, error: "SessionStoreRejectedError", cause: "ValidationException" });
+    expect(JSON.stringify(lines)).not.toContain("secret-value");
+  });
+});
+
+describe("answers never echo what the client sent; the log keeps it, printable", () => {
+  let lines: RequestLog[];
+  let app: McpApp;
+  beforeEach(() => {
+    lines = [];
+    app = createMcpApp({ ...base, log: (entry) => lines.push(entry) });
+  });
+  const echoes = async (response: Response, sent: string) => JSON.stringify(await json(response)).includes(sent);
+
+  it("a refused Origin", async () => {
+    const response = await call(app, post(initializeBody(), { origin: "https://evil.example/<script>" }));
+    expect(response.status).toBe(403);
+    expect(await echoes(response, "evil.example")).toBe(false);
+    expect(lines[0]).toMatchObject({ detail: "https://evil.example/<script>", tenant: "acme" });
+  });
+  it("an unknown path", async () => {
+    const response = await call(app, new Request("https://api.example.com/admin%0d%0aX-Injected:%201"));
+    expect(response.status).toBe(404);
+    expect(await echoes(response, "admin")).toBe(false);
+    expect(lines[0]).toMatchObject({ detail: "/admin%0d%0aX-Injected:%201", path: "other" });
+  });
+  it("an unsupported MCP-Protocol-Version, with or without a session", async () => {
+    const sessions = new DynamoSessionStore({ tableName: await dynamo.createSessionsTable(), ttlSeconds: 600, clientConfig: dynamo.clientConfig });
+    const withSessions = createMcpApp({ ...base, sessions, log: (entry) => lines.push(entry) });
+    const init = await call(withSessions, post(initializeBody()));
+    const session = init.headers.get("mcp-session-id")!;
+    for (const [target, headers] of [
+      [app, { "mcp-protocol-version": "1999-01-01\u00e9<b>" }],
+      [withSessions, { "mcp-protocol-version": "1999-01-01\u00e9<b>", "mcp-session-id": session }],
+    ] as const) {
+      const response = await call(target, post({ jsonrpc: "2.0", id: 2, method: "tools/list" }, headers));
+      expect(response.status).toBe(400);
+      expect(await echoes(response, "1999")).toBe(false);
+    }
+    expect(lines.at(-1)).toMatchObject({ protocolVersion: "1999-01-01?<b>", status: 400 });
+  });
+});
+
+describe("the order of checks, and who the log names", () => {
+  const huge = { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "echo", arguments: { text: "x".repeat(5 * 1024 * 1024) } } };
+
+  it("checks CloudFront's origin secret before the body's size; a 413 line names the caller", async () => {
+    const lines: RequestLog[] = [];
+    const behindCloudFront = createMcpApp({ ...base, originVerifySecret: "s3cret", log: (entry) => lines.push(entry) });
+    expect((await call(behindCloudFront, post(huge))).status).toBe(403);
+    expect((await call(behindCloudFront, post(huge, { "x-origin-verify": "s3cret" }))).status).toBe(413);
+    expect(lines[1]).toMatchObject({ status: 413, tenant: "acme", principal: "acme-client" });
+  });
+
+  it("403 insufficient_scope when the verified token lacks the server's scope, as the gateway answers (defense in depth)", async () => {
+    const app = createMcpApp(base);
+    for (const scope of ["mcp/read", "", undefined, ["mcp/invoke"]]) {
+      const response = await send(app, post(initializeBody()), { ...claims("acme"), scope });
+      expect(response.status, String(scope)).toBe(403);
+      expect(response.headers.get("www-authenticate")).toBe('Bearer error="insufficient_scope", scope="mcp/invoke"');
+      expect((await json(response)).error.message).toContain("lacks the scope");
+    }
+    expect((await send(app, post(initializeBody()), { ...claims("acme"), scope: "openid mcp/invoke" })).status).toBe(200);
+  });
+
+  it("403 for a tenant with a space at either end, which would be a tenant of its own; inner spaces are allowed", async () => {
+    const app = createMcpApp(base);
+    for (const tenant of [" acme", "acme ", "acme\t"]) expect((await call(app, post(initializeBody()), tenant)).status, JSON.stringify(tenant)).toBe(403);
+    expect((await call(app, post(initializeBody()), "acme corp")).status).toBe(200);
+  });
+
+  it("403 for a subject over 256 bytes, which no session could store within its bound", async () => {
+    const response = await send(createMcpApp(base), post(initializeBody()), { ...claims("acme"), sub: "s".repeat(257) });
+    expect(response.status).toBe(403);
+    expect((await json(response)).error.message).toContain("subject is over 256 bytes");
   });
 });

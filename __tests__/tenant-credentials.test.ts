@@ -1,10 +1,12 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Deadline } from "../handler/deadline.js";
 import { DynamoSessionStore } from "../handler/session-store.js";
-import { newSessionId } from "../handler/sessions.js";
+import { newSessionId, SessionStoreUnavailableError } from "../handler/sessions.js";
 import { TenantCredentials } from "../handler/tenant-credentials.js";
 import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
+import { startBlackhole } from "./support/blackhole.js";
 
 /**
  * Per-tenant credentials for the sessions table. STS itself cannot run here,
@@ -117,7 +119,7 @@ describe("per-tenant credentials", () => {
       clientConfig: { endpoint: dynamoEndpoint, region: "us-east-1" },
       credentialsFor: (tenant) => credentials.forTenant(tenant),
     });
-    const session = (tenantId: string) => ({ tenantId, sessionId: newSessionId(), principal: tenantId, protocolVersion: "2025-06-18", clientInfo: {}, capabilities: {} });
+    const session = (tenantId: string) => ({ tenantId, sessionId: newSessionId(), principal: tenantId, protocolVersion: "2025-06-18" });
     const [a, b] = await Promise.all([store.create(session("acme")), store.create(session("globex"))]);
     await Promise.all([store.touch("acme", a.sessionId), store.touch("globex", b.sessionId), store.delete("globex", b.sessionId).then(() => undefined)]);
     // A tenant asking for another tenant's session still signs with its own credentials and names its own tenant key.
@@ -125,5 +127,61 @@ describe("per-tenant credentials", () => {
 
     expect(dynamoCalls).toHaveLength(6);
     for (const call of dynamoCalls) expect(call.accessKey, JSON.stringify(call)).toMatch(new RegExp(`^ASIA-${call.tenant}-`));
+  });
+});
+
+describe("bounds", () => {
+  it("keeps the credentials of the most recently served tenants only (least recently used go first)", async () => {
+    assumeCalls.length = 0;
+    const credentials = new TenantCredentials({ roleArn: ROLE, stsConfig: stsConfig(), maxTenants: 2 });
+    for (const tenant of ["a", "b", "a", "c", "a", "b"]) await credentials.forTenant(tenant)();
+    // "b" was evicted by "c" (the least recently used then), so it is assumed again; "a" never was.
+    expect(assumeCalls.map((call) => call.tags.tenant_id)).toEqual(["a", "b", "c", "b"]);
+  });
+
+  it("keeps the DynamoDB clients of the most recently served tenants only", async () => {
+    const built: string[] = [];
+    const credentials = new TenantCredentials({ roleArn: ROLE, stsConfig: stsConfig() });
+    const store = new DynamoSessionStore({
+      tableName: await dynamo.createSessionsTable(),
+      ttlSeconds: 600,
+      clientConfig: { endpoint: dynamoEndpoint, region: "us-east-1" },
+      credentialsFor: (tenant) => (built.push(tenant), credentials.forTenant(tenant)),
+      maxTenantClients: 2,
+    });
+    for (const tenant of ["a", "b", "a", "c", "b"]) await store.touch(tenant, newSessionId());
+    expect(built).toEqual(["a", "b", "c", "b"]);
+  });
+
+  it("an STS endpoint that accepts and never answers: the client's own request timeout ends AssumeRole", async () => {
+    const blackhole = await startBlackhole();
+    try {
+      const credentials = new TenantCredentials({ roleArn: ROLE, stsConfig: { ...stsConfig(), endpoint: blackhole.endpoint, maxAttempts: 1 } });
+      const started = performance.now();
+      await expect(credentials.forTenant("acme")()).rejects.toMatchObject({ name: "TimeoutError" });
+      expect(performance.now() - started).toBeLessThan(4_000);
+    } finally {
+      await blackhole.close();
+    }
+  });
+
+  it("an STS endpoint that never answers: a session request still ends at its deadline, though credentials are resolved before DynamoDB is called", async () => {
+    const blackhole = await startBlackhole();
+    try {
+      const credentials = new TenantCredentials({ roleArn: ROLE, stsConfig: { ...stsConfig(), endpoint: blackhole.endpoint } });
+      const store = new DynamoSessionStore({
+        tableName: await dynamo.createSessionsTable(),
+        ttlSeconds: 600,
+        clientConfig: { endpoint: dynamoEndpoint, region: "us-east-1" },
+        credentialsFor: (tenant) => credentials.forTenant(tenant),
+      });
+      const started = performance.now();
+      const error = await store.touch("acme", newSessionId(), new Deadline(Date.now() + 300).signal).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(error).toBeInstanceOf(SessionStoreUnavailableError);
+      expect((error as SessionStoreUnavailableError).causeName).toBe("DeadlineExceededError");
+    } finally {
+      await blackhole.close();
+    }
   });
 });

@@ -83,7 +83,7 @@ describe("listedOnce", () => {
           ]),
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
         },
-        claims: { client_id: "acme", sub: "acme" },
+        claims: { client_id: "acme", sub: "acme", scope: "mcp/invoke" },
         requestId: "r-1",
       });
       expect(response.status).toBe(200);

@@ -33,10 +33,34 @@ export function jsonRpcError(status: number, code: number, message: string, head
   return jsonResponse(status, { jsonrpc: "2.0", error: { code, message }, id: null }, headers);
 }
 
-/** The request as a Fetch API `Request`, for the SDK's web-standard handlers. */
-export function toFetchRequest(request: HttpRequest): Request {
+/**
+ * The JSON-RPC error for a request whose deadline passed before the server
+ * finished it. It answers that request (it carries its id), so it travels
+ * in-band with HTTP 200, as the SDK answers every error a request's handler
+ * produces; the request log records it as `error: "deadline"`.
+ */
+export function timedOut(id: string | number | null): { jsonrpc: "2.0"; id: string | number | null; error: { code: number; message: string } } {
+  return {
+    jsonrpc: "2.0",
+    id,
+    error: { code: -32001, message: "Request timed out: the server could not finish it before its deadline and stopped it. Retry; if it keeps timing out, the work needs a longer function timeout." },
+  };
+}
+
+/**
+ * A value from a request made safe for a log line: characters outside
+ * printable ASCII become `?`, and it is cut to `max` characters. Answers
+ * never echo request values; the log keeps this form for the operator.
+ */
+export function printable(value: string, max = 64): string {
+  const safe = value.replace(/[^\x20-\x7e]/g, "?");
+  return safe.length > max ? `${safe.slice(0, max)}...` : safe;
+}
+
+/** The request as a Fetch API `Request`, for the SDK's web-standard handlers; `signal` reaches the SDK's transport, which closes when it aborts. */
+export function toFetchRequest(request: HttpRequest, signal?: AbortSignal): Request {
   const hasBody = request.body !== undefined && request.method !== "GET" && request.method !== "HEAD";
-  return new Request(request.url, { method: request.method, headers: [...request.headers], body: hasBody ? request.body : undefined });
+  return new Request(request.url, { method: request.method, headers: [...request.headers], body: hasBody ? request.body : undefined, signal });
 }
 
 /** A Fetch API `Response`, read into an answer. */

@@ -34,7 +34,9 @@ export function createLambdaHandler(options: McpAppOptions): LambdaHandler {
       const httpMethod = http ? event.requestContext.http.method : event.httpMethod;
       return toResult(app.refuse(error, { requestId: event.requestContext.requestId, httpMethod, path: http ? event.rawPath : event.path }));
     }
-    return toResult(await app.handle(gateway, { tenantId: context.tenantId }));
+    // The runtime ends the invocation when this runs out; the app answers a margin before it (its deadline).
+    const remainingMs = typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+    return toResult(await app.handle(gateway, { tenantId: context.tenantId, remainingMs }));
   };
   return handle as LambdaHandler;
 }

@@ -1,15 +1,18 @@
 import { ConditionalCheckFailedException, DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { LRUCache } from "lru-cache";
+import { awsClientSettings } from "./aws-clients.js";
+import { beforeDeadline } from "./deadline.js";
 import { SESSION_KEY, TENANT_KEY, TTL_ATTRIBUTE } from "./session-schema.js";
-import { NewSession, Session, SessionConflictError, SessionStore, SessionStoreUnavailableError } from "./sessions.js";
+import { NewSession, Session, SessionConflictError, SessionStore, SessionStoreRejectedError, SessionStoreUnavailableError } from "./sessions.js";
 
 /** Options of {@link DynamoSessionStore}. */
 export interface DynamoSessionStoreOptions {
   readonly tableName: string;
   /** Idle lifetime: each use moves the expiry this far ahead. */
   readonly ttlSeconds: number;
-  /** DynamoDB client settings (endpoint for dynalite, region); retries default to 3 attempts with backoff. */
+  /** DynamoDB client settings (endpoint for dynalite, region), over the timeouts and retries of {@link awsClientSettings}. */
   readonly clientConfig?: DynamoDBClientConfig;
   /** Clock, epoch milliseconds; tests move it. */
   readonly now?: () => number;
@@ -19,7 +22,17 @@ export interface DynamoSessionStoreOptions {
    * credentials IAM limits to that tenant's rows. Absent: the default chain.
    */
   readonly credentialsFor?: (tenantId: string) => AwsCredentialIdentityProvider;
+  /** How many tenants' clients are kept (least recently used go first). @default 100 */
+  readonly maxTenantClients?: number;
 }
+
+/**
+ * What DynamoDB refuses as invalid in the request itself (a key or an item
+ * too large, a value it cannot take): the client's fault, never an outage.
+ * Every other error (throttling, network, 5xx, access denied, a missing
+ * table) is the store's.
+ */
+const CLIENT_FAULTS = new Set(["ValidationException"]);
 
 /**
  * MCP sessions in DynamoDB, keyed (tenant, session id). Every read and write
@@ -31,11 +44,13 @@ export interface DynamoSessionStoreOptions {
  */
 export class DynamoSessionStore implements SessionStore {
   private readonly shared?: DynamoDBDocumentClient;
-  private readonly perTenant = new Map<string, DynamoDBDocumentClient>();
+  /** Bounded: a warm function serving many tenants keeps the recent ones' clients, not every tenant's it ever saw. */
+  private readonly perTenant: LRUCache<string, DynamoDBDocumentClient>;
   private readonly now: () => number;
 
   constructor(private readonly options: DynamoSessionStoreOptions) {
     if (!options.credentialsFor) this.shared = this.client();
+    this.perTenant = new LRUCache({ max: options.maxTenantClients ?? 100 });
     this.now = options.now ?? Date.now;
   }
 
@@ -51,16 +66,15 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   private client(credentials?: AwsCredentialIdentityProvider): DynamoDBDocumentClient {
-    // The SDK's standard retry strategy: bounded attempts with exponential backoff and jitter.
-    const client = new DynamoDBClient({ maxAttempts: 3, retryMode: "standard", ...this.options.clientConfig, ...(credentials ? { credentials } : {}) });
+    const client = new DynamoDBClient({ ...awsClientSettings(), ...this.options.clientConfig, ...(credentials ? { credentials } : {}) });
     return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
   /** Stores a new session; fails with {@link SessionConflictError} when the id is taken. */
-  async create(session: NewSession): Promise<Session> {
+  async create(session: NewSession, signal?: AbortSignal): Promise<Session> {
     const now = this.now();
     const stored: Session = { ...session, createdAt: now, lastSeenAt: now, expiresAt: this.expiry(now) };
-    const written = await this.conditionally(() =>
+    const written = await this.conditionally(signal, (abortSignal) =>
       this.documents(session.tenantId).send(
         new PutCommand({
           TableName: this.options.tableName,
@@ -68,6 +82,7 @@ export class DynamoSessionStore implements SessionStore {
           ConditionExpression: "attribute_not_exists(#session)",
           ExpressionAttributeNames: { "#session": SESSION_KEY },
         }),
+        { abortSignal },
       ),
     );
     if (!written) throw new SessionConflictError(session.sessionId);
@@ -80,10 +95,10 @@ export class DynamoSessionStore implements SessionStore {
    * session (unknown, ended, expired, or another tenant's); a gone session is
    * not revived.
    */
-  async touch(tenantId: string, sessionId: string): Promise<Session | undefined> {
+  async touch(tenantId: string, sessionId: string, signal?: AbortSignal): Promise<Session | undefined> {
     const now = this.now();
     let updated: Record<string, unknown> | undefined;
-    const found = await this.conditionally(async () => {
+    const found = await this.conditionally(signal, async (abortSignal) => {
       const result = await this.documents(tenantId).send(
         new UpdateCommand({
           TableName: this.options.tableName,
@@ -94,6 +109,7 @@ export class DynamoSessionStore implements SessionStore {
           ExpressionAttributeValues: { ":now": now, ":expires": this.expiry(now), ":nowSeconds": Math.floor(now / 1000) },
           ReturnValues: "ALL_NEW",
         }),
+        { abortSignal },
       );
       updated = result.Attributes;
     });
@@ -101,8 +117,8 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   /** Ends the tenant's session. Returns false when there was none to end. */
-  async delete(tenantId: string, sessionId: string): Promise<boolean> {
-    return this.conditionally(() =>
+  async delete(tenantId: string, sessionId: string, signal?: AbortSignal): Promise<boolean> {
+    return this.conditionally(signal, (abortSignal) =>
       this.documents(tenantId).send(
         new DeleteCommand({
           TableName: this.options.tableName,
@@ -111,6 +127,7 @@ export class DynamoSessionStore implements SessionStore {
           ExpressionAttributeNames: { "#session": SESSION_KEY, "#ttl": TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":nowSeconds": Math.floor(this.now() / 1000) },
         }),
+        { abortSignal },
       ),
     );
   }
@@ -119,14 +136,22 @@ export class DynamoSessionStore implements SessionStore {
     return Math.floor(nowMs / 1000) + this.options.ttlSeconds;
   }
 
-  /** Runs a conditional write: false when its condition failed, SessionStoreUnavailableError when the store did. */
-  private async conditionally(write: () => Promise<unknown>): Promise<boolean> {
+  /**
+   * Runs a conditional write, ended by `signal`: false when its condition
+   * failed; {@link SessionStoreRejectedError} when DynamoDB refused the
+   * request as invalid; {@link SessionStoreUnavailableError} when the store
+   * failed or did not answer before `signal` aborted. The signal aborts the
+   * HTTP request itself, and the wait too, since resolving per-tenant
+   * credentials (STS) happens before the request and does not observe it.
+   */
+  private async conditionally(signal: AbortSignal | undefined, write: (abortSignal: AbortSignal | undefined) => Promise<unknown>): Promise<boolean> {
     try {
-      await write();
+      await beforeDeadline(write(signal), signal);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      throw new SessionStoreUnavailableError(error);
+      if (error instanceof Error && CLIENT_FAULTS.has(error.name)) throw new SessionStoreRejectedError(error);
+      throw new SessionStoreUnavailableError(signal?.aborted ? signal.reason : error);
     }
   }
 }
@@ -140,8 +165,8 @@ function toItem(s: Session): Record<string, unknown> {
     ...key(s.tenantId, s.sessionId),
     principal: s.principal,
     protocol_version: s.protocolVersion,
-    client_info: s.clientInfo,
-    capabilities: s.capabilities,
+    client_name: s.clientName,
+    client_version: s.clientVersion,
     created_at: s.createdAt,
     last_seen_at: s.lastSeenAt,
     [TTL_ATTRIBUTE]: s.expiresAt,
@@ -154,8 +179,8 @@ function fromItem(item: Record<string, any>): Session {
     sessionId: item[SESSION_KEY],
     principal: item.principal,
     protocolVersion: item.protocol_version,
-    clientInfo: item.client_info ?? {},
-    capabilities: item.capabilities ?? {},
+    ...(item.client_name !== undefined && { clientName: item.client_name }),
+    ...(item.client_version !== undefined && { clientVersion: item.client_version }),
     createdAt: item.created_at,
     lastSeenAt: item.last_seen_at,
     expiresAt: item[TTL_ATTRIBUTE],

@@ -12,7 +12,8 @@ import {
   type RequestId,
   type Transport,
 } from "@modelcontextprotocol/server";
-import { type HttpRequest, type HttpResponse, jsonResponse, jsonRpcError } from "./http-message.js";
+import { beforeDeadline } from "./deadline.js";
+import { type HttpRequest, type HttpResponse, jsonResponse, jsonRpcError, timedOut } from "./http-message.js";
 
 /** The SDK transport's bound on a batch. */
 const MAX_BATCH_SIZE = 100;
@@ -27,8 +28,16 @@ const MAX_BATCH_SIZE = 100;
  * `server` is a fresh server for this request, closed before the answer
  * returns; `body` is the parsed body, undefined when it did not parse.
  * `__tests__/streamable-http-post.test.ts` holds the answers to the SDK's.
+ *
+ * Two answers differ from the SDK's on purpose: the unsupported-version
+ * error does not echo the header, and an exchange always ends. When
+ * `signal` aborts (the request's deadline), every request still unanswered
+ * gets a JSON-RPC error and the server is closed, which aborts its
+ * handlers; a request the batch itself cancels (`notifications/cancelled`)
+ * is dropped from the answer instead of awaited, since the SDK drops its
+ * answer.
  */
-export async function servePost(server: McpServer, request: HttpRequest, body: unknown, authInfo: AuthInfo): Promise<HttpResponse> {
+export async function servePost(server: McpServer, request: HttpRequest, body: unknown, authInfo: AuthInfo, signal?: AbortSignal): Promise<HttpResponse> {
   const accept = request.headers.get("accept");
   if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) {
     return jsonRpcError(406, -32000, "Not Acceptable: Client must accept both application/json and text/event-stream");
@@ -51,10 +60,10 @@ export async function servePost(server: McpServer, request: HttpRequest, body: u
     } else {
       const version = request.headers.get("mcp-protocol-version");
       if (version !== undefined && !exchange.supportedVersions.includes(version)) {
-        return jsonRpcError(400, -32000, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${exchange.supportedVersions.join(", ")})`);
+        return jsonRpcError(400, -32000, `Bad Request: Unsupported protocol version (supported versions: ${exchange.supportedVersions.join(", ")})`);
       }
     }
-    return await exchange.deliver(authInfo);
+    return await exchange.deliver(authInfo, signal);
   } finally {
     await server.close();
   }
@@ -63,9 +72,10 @@ export async function servePost(server: McpServer, request: HttpRequest, body: u
 /**
  * The transport of one exchange: it hands the request's messages to the
  * connected server and resolves once every JSON-RPC request among them has
- * its response. Messages the server sends on its own (notifications,
- * requests to the client) are dropped, as the SDK's transport drops them in
- * JSON mode.
+ * its response, or has been cancelled by a later message of the same batch,
+ * or the deadline passed. Messages the server sends on its own
+ * (notifications, requests to the client) are dropped, as the SDK's
+ * transport drops them in JSON mode.
  */
 class Exchange implements Transport {
   onclose?: () => void;
@@ -75,6 +85,7 @@ class Exchange implements Transport {
   supportedVersions: readonly string[] = SUPPORTED_PROTOCOL_VERSIONS;
   private readonly responses = new Map<RequestId, JSONRPCMessage>();
   private readonly requestIds: RequestId[];
+  private readonly cancelled = new Set<RequestId>();
   private answered?: () => void;
 
   constructor(private readonly messages: readonly JSONRPCMessage[]) {
@@ -96,17 +107,44 @@ class Exchange implements Transport {
     if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
     if (message.id === undefined) return;
     this.responses.set(message.id, message);
-    if (this.requestIds.every((id) => this.responses.has(id))) this.answered?.();
+    this.settleWhenAnswered();
   }
 
-  /** Delivers the messages and waits for the answers: 202 when none is a request. */
-  async deliver(authInfo: AuthInfo): Promise<HttpResponse> {
+  /** The requests the answer waits for: all but those the batch cancelled. */
+  private get awaited(): RequestId[] {
+    return this.requestIds.filter((id) => !this.cancelled.has(id));
+  }
+
+  private settleWhenAnswered(): void {
+    if (this.awaited.every((id) => this.responses.has(id))) this.answered?.();
+  }
+
+  /**
+   * Delivers the messages and waits for the answers, at most until `signal`
+   * aborts: 202 when none is a request (or every request was cancelled).
+   */
+  async deliver(authInfo: AuthInfo, signal?: AbortSignal): Promise<HttpResponse> {
     const answered = new Promise<void>((resolve) => (this.answered = resolve));
+    // The SDK handles notifications after the whole batch is delivered, so a cancel aborts a request of the batch wherever it stands, and the SDK drops that request's answer.
+    for (const message of this.messages) {
+      const cancelledId = cancelledRequestOf(message);
+      if (cancelledId !== undefined && this.requestIds.includes(cancelledId)) this.cancelled.add(cancelledId);
+    }
     for (const message of this.messages) this.onmessage?.(message, { authInfo });
-    if (this.requestIds.length === 0) return { status: 202, headers: {} };
-    await answered;
-    const responses = this.requestIds.flatMap((id) => this.responses.get(id) ?? []);
-    if (responses.length < this.requestIds.length) return jsonRpcError(500, -32603, "Internal error.");
+    if (this.awaited.length === 0) return { status: 202, headers: {} };
+    this.settleWhenAnswered();
+    // `answered` never fails: a rejection here is the signal's.
+    await beforeDeadline(answered, signal).catch(() => undefined);
+    const responses = this.awaited.map((id) => this.responses.get(id) ?? (signal?.aborted ? timedOut(id) : undefined));
+    if (responses.includes(undefined)) return jsonRpcError(500, -32603, "Internal error.");
     return jsonResponse(200, responses.length === 1 ? responses[0] : responses);
   }
+}
+
+/** The id a `notifications/cancelled` message names, if `message` is one. */
+function cancelledRequestOf(message: JSONRPCMessage): RequestId | undefined {
+  const { method, params } = message as { method?: unknown; params?: { requestId?: unknown } };
+  if (method !== "notifications/cancelled" || "id" in message) return undefined;
+  const id = params?.requestId;
+  return typeof id === "string" || typeof id === "number" ? id : undefined;
 }

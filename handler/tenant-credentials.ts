@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
 import { AssumeRoleCommand, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
-import { TENANT_TAG } from "./session-schema.js";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-
+import { LRUCache } from "lru-cache";
+import { awsClientSettings } from "./aws-clients.js";
+import { TENANT_TAG } from "./session-schema.js";
 
 /** Options of {@link TenantCredentials}. */
 export interface TenantCredentialsOptions {
   /** The tenant-access role the function's role may assume with the tenant tag. */
   readonly roleArn: string;
+  /** STS client settings (endpoint, region), over the timeouts and retries of {@link awsClientSettings}. */
   readonly stsConfig?: STSClientConfig;
   /** Seconds the assumed credentials last (15 minutes, STS's minimum, keeps a leaked key short-lived). */
   readonly durationSeconds?: number;
@@ -15,20 +17,24 @@ export interface TenantCredentialsOptions {
   readonly refreshMarginMs?: number;
   /** Clock, epoch milliseconds. */
   readonly now?: () => number;
+  /** How many tenants' credentials are kept (least recently used go first). @default 1000 */
+  readonly maxTenants?: number;
 }
 
 /**
  * Per-tenant AWS credentials: the tenant-access role assumed with the session
  * tag `tenant_id` = the verified tenant, so IAM lets them touch only that
- * tenant's rows. Cached per tenant until shortly before they expire.
+ * tenant's rows. Cached per tenant until shortly before they expire, for the
+ * most recently served tenants.
  */
 export class TenantCredentials {
   private readonly sts: STSClient;
-  private readonly cache = new Map<string, Promise<AwsCredentialIdentity>>();
+  private readonly cache: LRUCache<string, Promise<AwsCredentialIdentity>>;
   private readonly now: () => number;
 
   constructor(private readonly options: TenantCredentialsOptions) {
-    this.sts = new STSClient({ maxAttempts: 3, ...options.stsConfig });
+    this.sts = new STSClient({ ...awsClientSettings(), ...options.stsConfig });
+    this.cache = new LRUCache({ max: options.maxTenants ?? 1000 });
     this.now = options.now ?? Date.now;
   }
 

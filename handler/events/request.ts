@@ -5,7 +5,8 @@ import type { HttpRequest } from "../http-message.js";
  * {@link MalformedEventError} what no HTTP request can carry. API Gateway
  * passes on what clients send; the checks are the Fetch API's, so that the
  * 2026-07-28 path can always build a `Request` from what passes. The error
- * message names the part, never its value, which may be a credential.
+ * message is fixed: it names the kind of part, never echoes what was sent
+ * (a value may be a credential).
  */
 
 /** The event holds something no HTTP request can carry; `status` is the answer to give. */
@@ -47,13 +48,13 @@ export interface RequestParts {
 export function buildRequest(parts: RequestParts): HttpRequest {
   const method = NORMALIZED_METHODS.has(parts.method.toUpperCase()) ? parts.method.toUpperCase() : parts.method;
   if (!TOKEN.test(method)) throw new MalformedEventError("The request method is not a valid HTTP method. Send POST, GET or DELETE.");
-  if (FORBIDDEN_METHODS.has(method.toUpperCase())) throw new MalformedEventError(`Method ${method} is not allowed. Send POST, GET or DELETE.`, 405);
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) throw new MalformedEventError("This method is not allowed. Send POST, GET or DELETE.", 405);
   if (!parts.path.startsWith("/")) throw new MalformedEventError("The request path must start with /. The MCP endpoint is /mcp.");
   const headers = new Map<string, string>();
   for (const [name, raw] of parts.headers) {
     if (!TOKEN.test(name)) throw new MalformedEventError("A request header has a name that is not a valid HTTP header name. Remove it and retry.");
     const value = String(raw).replace(HTTP_WHITESPACE, "");
-    if (INVALID_HEADER_VALUE.test(value)) throw new MalformedEventError(`The ${name.slice(0, 64)} header holds characters an HTTP header cannot. Fix its value and retry.`);
+    if (INVALID_HEADER_VALUE.test(value)) throw new MalformedEventError("A request header holds characters an HTTP header cannot (NUL, CR, LF or beyond one byte). Fix its value and retry.");
     const key = name.toLowerCase();
     const earlier = headers.get(key);
     headers.set(key, earlier === undefined ? value : `${earlier}${key === "cookie" ? "; " : ", "}${value}`);
