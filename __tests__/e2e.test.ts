@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { mkdtempSync } from "node:fs";
+import { connect as tcpConnect } from "node:net";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { importJWK, SignJWT } from "jose";
 import { LocalServer, startLocalServer } from "../handler/local/server.js";
 import { ROOT } from "./support/terraform-workdir.js";
 
@@ -54,6 +56,27 @@ function raw(headers: Record<string, string>, body = '{"jsonrpc":"2.0","id":1,"m
     );
     req.on("error", reject);
     req.end(body);
+  });
+}
+
+/** Writes `head` (and `body`) on a raw TCP connection and returns the first bytes of the answer: for what no HTTP client would send. */
+function onSocket(head: string, body = ""): Promise<string> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(Number(url.port), url.hostname, () => {
+      socket.write(head);
+      if (body) socket.write(body, () => undefined);
+    });
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk;
+      if (answer.includes("\r\n")) {
+        socket.destroy();
+        resolve(answer);
+      }
+    });
+    socket.on("error", (error) => (answer ? resolve(answer) : reject(error)));
+    socket.on("close", () => resolve(answer));
   });
 }
 
@@ -118,6 +141,41 @@ describe("the local authorizer answers as API Gateway's JWT authorizer does", ()
     expect((await raw({ authorization: `Bearer ${acme}`, host: "evil.example" })).status).toBe(403);
     expect((await raw({ authorization: `Bearer ${acme}`, origin: "http://evil.example" })).status).toBe(403);
   });
+  it("403, not 500, for a malformed Host or a request target with credentials in it", async () => {
+    expect((await raw({ authorization: `Bearer ${acme}`, host: "127.0.0.1@evil.example" })).status).toBe(403);
+    const { port } = new URL(server.url);
+    const answer = await onSocket(`POST http://user:pass@127.0.0.1:${port}/mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+  });
+  describe("tokens Cognito would never issue or its authorizers never accept", () => {
+    /** A token signed with the local issuer's own key, with any claims. */
+    async function signed(claims: Record<string, unknown>, withExpiry = true): Promise<string> {
+      const key = await importJWK(JSON.parse(readFileSync(join(stateDir, "issuer-key.json"), "utf8")), "ES256");
+      const jwt = new SignJWT({ client_id: "acme", sub: "acme", token_use: "access", scope: "mcp/invoke", ...claims }).setProtectedHeader({ alg: "ES256" }).setIssuer("urn:cdktf-aws-mcp-server:local-issuer").setIssuedAt();
+      return (withExpiry ? jwt.setExpirationTime("1h") : jwt).sign(key);
+    }
+    it("401 invalid_token without exp", async () => {
+      const response = await raw({ authorization: `Bearer ${await signed({}, false)}` });
+      expect(response.status).toBe(401);
+      expect(response.headers["www-authenticate"]).toContain('error="invalid_token"');
+    });
+    it("401 invalid_token for an ID token (token_use id) or none", async () => {
+      for (const use of ["id", undefined]) {
+        const response = await raw({ authorization: `Bearer ${await signed({ token_use: use })}` });
+        expect(response.status, String(use)).toBe(401);
+        expect(response.headers["www-authenticate"]).toContain("not an access token");
+      }
+    });
+    it("403 insufficient_scope when scope is not one space-delimited string", async () => {
+      const response = await raw({ authorization: `Bearer ${await signed({ scope: ["mcp/invoke"] })}` });
+      expect(response.status).toBe(403);
+      expect(response.headers["www-authenticate"]).toContain('error="insufficient_scope"');
+    });
+    it("the control: the same signing with every claim right is served", async () => {
+      const initialize = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "c", version: "1" } } });
+      expect((await raw({ authorization: `Bearer ${await signed({})}` }, initialize)).status).toBe(200);
+    });
+  });
   it("401 invalid_token for a client that is not an accepted audience", async () => {
     const strict = await startLocalServer({ port: 0, stateDir, audience: ["acme"] });
     try {
@@ -135,6 +193,43 @@ describe("the local authorizer answers as API Gateway's JWT authorizer does", ()
     const response = await fetch(new URL("/.well-known/oauth-protected-resource/mcp", server.url));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ resource: server.url, scopes_supported: ["mcp/invoke"] });
+  });
+});
+
+describe("the local gateway's 10 MB payload quota, as API Gateway's, on every route", () => {
+  const big = 10 * 1024 * 1024 + 1;
+  it.each([
+    ["POST /mcp without a token", "POST", "/mcp"],
+    ["GET on the unauthenticated discovery route", "GET", "/.well-known/oauth-protected-resource"],
+    ["an unknown path", "PUT", "/elsewhere"],
+  ])("413 for %s, whether the size is declared or only sent", async (_name, method, path) => {
+    const { port } = new URL(server.url);
+    const declared = await onSocket(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: ${big}\r\n\r\n`);
+    expect(declared).toMatch(/^HTTP\/1\.1 413 /);
+    const sent = await onSocket(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nTransfer-Encoding: chunked\r\n\r\n${big.toString(16)}\r\n`, "x".repeat(big));
+    expect(sent).toMatch(/^HTTP\/1\.1 413 /);
+  });
+});
+
+describe("requests that used to hang, over HTTP", () => {
+  it("a 2026-07-28 client's listen() is refused at once: this front does not stream", async () => {
+    const { client } = await connect(acme, "2026-07-28");
+    const started = performance.now();
+    await expect(client.listen({ toolsListChanged: true })).rejects.toThrow(/cannot hold a stream open/);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await client.close();
+  });
+  it("a batch in a 2025-03-26 session that cancels one of its requests answers the others at once", async () => {
+    const initialize = JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "c", version: "1" } } });
+    const session = (await raw({ authorization: `Bearer ${acme}` }, initialize)).headers["mcp-session-id"] as string;
+    const started = performance.now();
+    const response = await raw(
+      { authorization: `Bearer ${acme}`, "mcp-protocol-version": "2025-03-26", "mcp-session-id": session },
+      JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "tools/list" }, { jsonrpc: "2.0", id: 2, method: "tools/list" }, { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 2 } }]),
+    );
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ id: 1, result: { tools: expect.any(Array) } });
   });
 });
 
@@ -161,6 +256,11 @@ describe("npm start -- --no-auth and npm run token", () => {
     await client.close();
     const expired = await run("npm", ["run", "--silent", "token", "--", "--tenant", "initech", "--expires-in=-5"], { cwd: ROOT, env });
     expect((await raw({ authorization: `Bearer ${expired.stdout.trim()}` })).status).toBe(401);
+    // With a space before the negative number, as people type it.
+    const spaced = await run("npm", ["run", "--silent", "token", "--", "--tenant", "initech", "--expires-in", "-60"], { cwd: ROOT, env });
+    const response = await raw({ authorization: `Bearer ${spaced.stdout.trim()}` });
+    expect(response.status).toBe(401);
+    expect(response.headers["www-authenticate"]).toContain("claim timestamp check failed");
     const wrong = await run("npm", ["run", "--silent", "token", "--", "--expires-in", "soon"], { cwd: ROOT, env }).catch((e: { code: number; stderr: string }) => e);
     expect(wrong).toMatchObject({ code: 1, stderr: expect.stringContaining("--expires-in must be a whole number of seconds") });
   });

@@ -67,7 +67,7 @@ export interface McpAppOptions {
   readonly sessions?: SessionStore;
   /** How long a request may take when the invocation gives no remaining time (off Lambda). @default 29000, the default lambda_timeout */
   readonly requestTimeoutMs?: number;
-  /** What the deadline keeps back from the invocation's remaining time, so the function answers before it times out. @default 1000 */
+  /** What the deadline keeps back from the invocation's remaining time, so the function answers before it times out; at most a tenth of that time. @default 1000 */
   readonly deadlineMarginMs?: number;
   /** The tools the server offers. @default TOOLS, every tool under handler/tools/ */
   readonly tools?: readonly Tool[];
@@ -136,9 +136,10 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<HttpResponse> {
     const started = Date.now();
     const { request } = gateway;
-    const deadline = new Deadline(
-      started + (invocation.remainingMs !== undefined ? invocation.remainingMs - (options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS) : (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)),
-    );
+    const remaining = invocation.remainingMs;
+    // A short function timeout keeps most of its time: the margin is at most a tenth of what remains.
+    const margin = remaining === undefined ? 0 : Math.min(options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS, remaining / 10);
+    const deadline = new Deadline(started + (remaining === undefined ? (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) : remaining - margin));
     const facts: Mutable<Partial<RequestLog>> = {};
     let response: HttpResponse;
     try {

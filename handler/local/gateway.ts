@@ -19,6 +19,8 @@ export interface LocalGatewayOptions {
   /** Claims of every request when there is no authorizer. */
   readonly noAuthClaims?: Record<string, string>;
   readonly port?: number;
+  /** The function's timeout, as `lambda_timeout` on AWS: each invocation's context counts down from it. @default 29000 */
+  readonly timeoutMs?: number;
 }
 
 /** A running local gateway. */
@@ -29,34 +31,45 @@ export interface LocalGateway {
 }
 
 const MCP_METHODS = ["POST", "GET", "DELETE"];
+/** API Gateway's payload quota, for HTTP and REST APIs alike: a larger request never reaches the function, whatever its route. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** Where requests are addressed: the Host header is checked, never used to build a URL. */
+const LOOPBACK = "http://127.0.0.1";
+const JSON_TYPE = { "content-type": "application/json" };
 
 /**
- * A stand-in for API Gateway on loopback: the routes of the HTTP API, the JWT
- * authorizer's checks and answers (401 with `WWW-Authenticate: Bearer`, 403
- * for a missing scope), payload 2.0 events to the Lambda handler, and DNS
+ * A stand-in for API Gateway on loopback, as strict as what it stands in
+ * for: the 10 MB payload quota on every route, the routes of the HTTP API,
+ * the JWT authorizer's checks and answers (401 with `WWW-Authenticate:
+ * Bearer`, 403 for a missing scope), payload 2.0 events to the Lambda
+ * handler with a context that counts down the function's timeout, and DNS
  * rebinding protection (Host and Origin must name this local server).
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   let handler: LambdaHandler | undefined;
   const server: Server = createServer((req, res) => {
     serve(req, res).catch((error: Error) => {
-      console.error(JSON.stringify({ level: "ERROR", message: "local gateway error", error: error.name, detail: error.message }));
-      if (!res.headersSent) send(res, { statusCode: 500, headers: { "content-type": "application/json" }, body: '{"message":"Internal Server Error"}' });
+      // The class only: a message may quote the request.
+      console.error(JSON.stringify({ level: "ERROR", message: "local gateway error", error: error.name }));
+      if (!res.headersSent) send(res, { statusCode: 500, headers: JSON_TYPE, body: '{"message":"Internal Server Error"}' });
     });
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
+    const target = new URL(req.url ?? "/", LOOPBACK);
+    const url = new URL(`${LOOPBACK}${target.pathname}${target.search}`);
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     const probe = new Request(url, { headers });
     const rebinding = hostHeaderValidationResponse(probe, localhostAllowedHostnames()) ?? originValidationResponse(probe, localhostAllowedOrigins());
-    if (rebinding) return send(res, { statusCode: 403, headers: { "content-type": "application/json" }, body: await rebinding.text() });
+    if (rebinding) return send(res, { statusCode: 403, headers: JSON_TYPE, body: await rebinding.text() });
 
+    const body = await read(req, MAX_REQUEST_BYTES);
+    if (!body) return send(res, { statusCode: 413, headers: { ...JSON_TYPE, connection: "close" }, body: '{"message":"Request Entity Too Large"}' });
     const method = req.method ?? "GET";
     const discovery = (DISCOVERY_PATHS as readonly string[]).includes(url.pathname) && method === "GET";
     if (!discovery && !(url.pathname === MCP_PATH && MCP_METHODS.includes(method))) {
-      return send(res, { statusCode: 404, headers: { "content-type": "application/json" }, body: '{"message":"Not Found"}' });
+      return send(res, { statusCode: 404, headers: JSON_TYPE, body: '{"message":"Not Found"}' });
     }
     let claims: Record<string, unknown> | undefined;
     if (!discovery) {
@@ -64,7 +77,6 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       if (!("claims" in verdict)) return send(res, verdict);
       claims = verdict.claims;
     }
-    const body = await read(req);
     const port = (server.address() as AddressInfo).port;
     const event: HttpApiEvent = {
       version: "2.0",
@@ -89,7 +101,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       body: body.length ? body.toString("base64") : undefined,
       isBase64Encoded: body.length > 0,
     };
-    send(res, await handler!(event, { awsRequestId: event.requestContext.requestId } as Context));
+    // As Lambda's: the invocation ends this long after it starts.
+    const ends = Date.now() + (options.timeoutMs ?? 29_000);
+    const context = { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => ends - Date.now() } as Context;
+    send(res, await handler!(event, context));
   }
 
   /** The JWT authorizer's decision: the verified claims, or its 401/403 answer. */
@@ -102,17 +117,19 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     });
     const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) return unauthorized("Bearer");
+    const invalid = (reason: string) => unauthorized(`Bearer scope="${MCP_SCOPE}" error="invalid_token" error_description="${reason.replace(/"/g, "'")}"`);
     let claims: Record<string, unknown>;
     try {
       claims = await options.issuer.verify(token);
     } catch (error) {
-      return unauthorized(`Bearer scope="${MCP_SCOPE}" error="invalid_token" error_description="${(error as Error).message.replace(/"/g, "'")}"`);
+      return invalid((error as Error).message);
     }
-    if (options.audience?.length && !options.audience.includes(String(claims.client_id))) {
-      return unauthorized(`Bearer scope="${MCP_SCOPE}" error="invalid_token" error_description="the token's client_id is not an accepted audience"`);
-    }
-    if (!String(claims.scope ?? "").split(" ").includes(MCP_SCOPE)) {
-      return { statusCode: 403, headers: { "content-type": "application/json", "www-authenticate": `Bearer scope="${MCP_SCOPE}" error="insufficient_scope"` }, body: '{"message":"Forbidden"}' };
+    // Cognito's authorizers take access tokens only; an ID token carries no scope.
+    if (claims.token_use !== "access") return invalid("the token is not an access token (token_use must be access)");
+    if (options.audience?.length && !options.audience.includes(String(claims.client_id))) return invalid("the token's client_id is not an accepted audience");
+    // The scope claim is one space-delimited string (RFC 8693 section 4.2), as Cognito issues it.
+    if (typeof claims.scope !== "string" || !claims.scope.split(" ").includes(MCP_SCOPE)) {
+      return { statusCode: 403, headers: { ...JSON_TYPE, "www-authenticate": `Bearer scope="${MCP_SCOPE}" error="insufficient_scope"` }, body: '{"message":"Forbidden"}' };
     }
     return { claims };
   }
@@ -127,10 +144,20 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   };
 }
 
-function read(req: IncomingMessage): Promise<Buffer> {
+/** The request body, or undefined once it is over `limit` bytes (declared or sent): the rest is never read. */
+function read(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  if (Number(req.headers["content-length"]) > limit) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off("data", onData);
+      req.pause();
+      resolve(undefined);
+    };
+    req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
@@ -141,4 +168,6 @@ function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): v
   if (result.cookies?.length) headers["set-cookie"] = result.cookies;
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8") : undefined);
+  // A body left unread (over the quota) is not drained: the connection closes with the answer.
+  if (headers.connection === "close") res.once("finish", () => res.socket?.destroySoon());
 }

@@ -63,8 +63,8 @@ export class LocalIssuer {
       .sign(this.privateKey);
   }
 
-  /** The token's claims when its signature, issuer and expiry hold; throws otherwise. */
+  /** The token's claims when its signature, issuer and expiry hold (a token without `exp` never does, as with Cognito); throws otherwise. */
   async verify(token: string): Promise<JWTPayload> {
-    return (await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, algorithms: [ALGORITHM] })).payload;
+    return (await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, algorithms: [ALGORITHM], requiredClaims: ["exp"] })).payload;
   }
 }

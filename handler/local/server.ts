@@ -20,6 +20,8 @@ export interface LocalServerOptions {
   readonly audience?: readonly string[];
   /** Session lifetime in seconds. */
   readonly sessionTtlSeconds?: number;
+  /** The function's timeout in seconds, as `lambda_timeout` on AWS: every request answers before it. @default 29 */
+  readonly timeoutSeconds?: number;
 }
 
 /** A running local MCP server. */
@@ -50,6 +52,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     port: options.port ?? 3000,
     issuer: options.auth === false ? undefined : issuer,
     audience: options.audience,
+    timeoutMs: options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000,
     noAuthClaims: { client_id: NO_AUTH_TENANT, sub: NO_AUTH_TENANT, scope: MCP_SCOPE, [tenantClaim]: NO_AUTH_TENANT },
     handler: (url) =>
       createLambdaHandler({

@@ -4,13 +4,19 @@ import { NO_AUTH_TENANT, startLocalServer } from "./server.js";
 /**
  * `npm start [-- --no-auth]`: the MCP server on http://127.0.0.1:${PORT:-3000}/mcp.
  * MCP_LOCAL_AUDIENCE (comma-separated client ids) restricts the authorizer's audience as on AWS; unset, any local client passes.
+ * MCP_LOCAL_TIMEOUT_SECONDS is the function's timeout, as lambda_timeout on AWS (default 29): requests answer before it.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { "no-auth": { type: "boolean", default: false } }, strict: true });
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  const timeout = process.env.MCP_LOCAL_TIMEOUT_SECONDS;
+  const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
+  if (timeoutSeconds !== undefined && (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900)) {
+    throw new Error(`MCP_LOCAL_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 900 (the function's timeout, as lambda_timeout), got "${timeout}"`);
+  }
   const audience = (process.env.MCP_LOCAL_AUDIENCE ?? "").split(",").map((a) => a.trim()).filter(Boolean);
-  const server = await startLocalServer({ port, auth: !values["no-auth"], audience, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined });
+  const server = await startLocalServer({ port, auth: !values["no-auth"], audience, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined, timeoutSeconds });
   console.log(`MCP server listening on ${server.url}`);
   console.log("Sessions: on, in an embedded DynamoDB (dynalite, in memory).");
   if (values["no-auth"]) {

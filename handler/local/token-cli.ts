@@ -5,6 +5,7 @@ import { LocalIssuer } from "./issuer.js";
 /** `npm run --silent token -- --tenant acme [--scope S] [--expires-in=SECONDS]` (negative: already expired): prints only an access token from the local issuer. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    args: joinNegativeValue(process.argv.slice(2), "--expires-in"),
     options: {
       tenant: { type: "string", default: "local" },
       scope: { type: "string", default: MCP_SCOPE },
@@ -19,6 +20,20 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${await issuer.mint({ tenant: values.tenant, scope: values.scope, expiresInSeconds, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined })}\n`,
   );
+}
+
+/**
+ * `--expires-in -60`, as people type it: parseArgs takes a value that
+ * starts with a dash for an option of its own and refuses it, so a negative
+ * number after the option is joined to it (`--expires-in=-60`).
+ */
+function joinNegativeValue(args: readonly string[], option: string): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === option && /^-\d+$/.test(args[i + 1] ?? "")) joined.push(`${option}=${args[++i]}`);
+    else joined.push(args[i]);
+  }
+  return joined;
 }
 
 main().catch((error: Error) => {
