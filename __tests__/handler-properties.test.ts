@@ -7,22 +7,31 @@ import type { HttpApiEvent } from "../handler/events/http-api.js";
 import type { RestApiEvent } from "../handler/events/rest-api.js";
 import type { McpAppOptions } from "../handler/mcp-app.js";
 import { DynamoSessionStore } from "../handler/session-store.js";
-import { SessionStoreUnavailableError } from "../handler/sessions.js";
+import { type SessionStore, SessionStoreRejectedError, SessionStoreUnavailableError } from "../handler/sessions.js";
 import { SESSION_KEY, TENANT_KEY } from "../handler/session-schema.js";
 import { LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
+import { TOOLS } from "../handler/tools/index.js";
 import { captureOutput } from "./support/capture-output.js";
+import { stallingTool } from "./support/stalling-tool.js";
+import { startBlackhole } from "./support/blackhole.js";
 
 /**
  * Property-based tests of the Lambda handler, over generated API Gateway
  * events of both fronts: random methods, paths, headers, bodies, encodings,
- * sizes, claims and invocation tenants. Sessions live in dynalite. Whatever
- * arrives, the handler answers below 500 (503 only when the store fails),
- * never shows a stack trace, a token or another tenant's data, never writes
- * a token, an Authorization header or a tool argument to a log, and never
- * creates a session for a refused request.
+ * sizes, claims and invocation tenants, with requests that used to hang
+ * (subscriptions/listen, batches that cancel their own requests, a tool that
+ * never finishes). Sessions live in dynalite. Whatever arrives, the handler
+ * answers by the request's deadline and below 500 (503 only when the store
+ * fails), never shows a stack trace, a token or another tenant's data, never
+ * writes a token, an Authorization header or a tool argument to a log, and
+ * never creates a session for a refused request.
  */
 
 const RUNS = 300;
+/** The request deadline the handler runs with (off Lambda: requestTimeoutMs), short so that cases which reach it stay cheap. */
+const DEADLINE_MS = 200;
+/** How late after the deadline an answer may come: time to abort the work and answer, on a busy machine; a hang never fits. */
+const LATE_MS = 2_000;
 /** The victim's session id has the form the server issues, so that other tenants' requests naming it reach the store. */
 const VICTIM = { tenant: "victim", sessionId: "victim-session-0123456789abcdef0123456789ab", marker: "VICTIM-PRIVATE-CLIENT" };
 const KNOWN_HEADERS = ["content-type", "accept", "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name", "origin", "x-origin-verify", "authorization", "host", "cookie"];
@@ -57,6 +66,8 @@ const claims = fc.oneof(
   fc.record({ client_id: claimValue, sub: claimValue, scope: fc.oneof(fc.string(), fc.integer()) }, { requiredKeys: [] }),
   fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
 );
+/** What 2026-07-28 requests carry in every request's _meta: the revision and the client's capabilities. */
+const ENVELOPE = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} };
 const revision = fc.constantFrom("2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28", "1999-01-01");
 
 /** A JSON-RPC message: mostly well-formed ones the server knows, with the tool argument in them, else any shape. */
@@ -72,17 +83,22 @@ function message(argument: string) {
     jsonrpc: fc.constant("2.0"),
     id,
     method: fc.constant("tools/call"),
-    params: fc.record({ name: fc.constantFrom("echo", "whoami", "missing-tool"), arguments: fc.constantFrom({ text: argument }, { text: 1, other: argument }, argument) }),
+    params: fc.record({ name: fc.constantFrom("echo", "whoami", "missing-tool", "stall"), arguments: fc.constantFrom({ text: argument }, { text: 1, other: argument }, argument) }),
   });
   const plain = fc.record({ jsonrpc: fc.constant("2.0"), id, method: fc.constantFrom("tools/list", "ping", "server/discover") });
-  // 2026-07-28 requests carry the revision and the client's capabilities in every request's _meta.
-  const envelope = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} };
+  const envelope = ENVELOPE;
   const modern = fc.record({
     jsonrpc: fc.constant("2.0"),
     id,
     method: fc.constantFrom("tools/call", "tools/list", "server/discover"),
-    params: fc.constantFrom({ name: "echo", arguments: { text: argument }, _meta: envelope }, { _meta: envelope }, { name: "whoami", _meta: { ...envelope, arg: argument } }),
+    params: fc.constantFrom(
+      { name: "echo", arguments: { text: argument }, _meta: envelope },
+      { _meta: envelope },
+      { name: "whoami", _meta: { ...envelope, arg: argument } },
+      { name: "stall", arguments: {}, _meta: envelope },
+    ),
   });
+  const listen = fc.record({ jsonrpc: fc.constant("2.0"), id, method: fc.constant("subscriptions/listen"), params: fc.constant({ _meta: envelope, notifications: { toolsListChanged: true } }) });
   const notification = fc.constant({ jsonrpc: "2.0", method: "notifications/initialized" });
   const anyShape = fc.record(
     {
@@ -93,7 +109,19 @@ function message(argument: string) {
     },
     { requiredKeys: [] },
   );
-  return fc.oneof({ weight: 3, arbitrary: initialize }, { weight: 2, arbitrary: call }, { weight: 2, arbitrary: plain }, { weight: 3, arbitrary: modern }, notification, anyShape);
+  return fc.oneof({ weight: 3, arbitrary: initialize }, { weight: 2, arbitrary: call }, { weight: 2, arbitrary: plain }, { weight: 3, arbitrary: modern }, listen, notification, anyShape);
+}
+
+/** A batch of requests of which some are cancelled by the batch itself, wherever the cancel stands. */
+function cancellingBatch(argument: string) {
+  const request = fc.oneof(message(argument), fc.record({ jsonrpc: fc.constant("2.0"), id: fc.integer(), method: fc.constant("tools/call"), params: fc.constant({ name: "stall", arguments: {} }) }));
+  return fc.array(fc.tuple(request, fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 3 }).map((entries) =>
+    entries.flatMap(([m, cancelled, before]) => {
+      if (!cancelled || !("id" in m)) return [m];
+      const cancel = { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: m.id } };
+      return before ? [cancel, m] : [m, cancel];
+    }),
+  );
 }
 
 const caseArbitrary: fc.Arbitrary<Case> = fc
@@ -119,8 +147,8 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
             origin: mostly(fc.constant("https://app.example.com"), fc.oneof(fc.constantFrom("https://evil.example", "null"), fc.string({ maxLength: 20 }))),
             "x-origin-verify": mostly(fc.constant(ORIGIN_SECRET), fc.string({ maxLength: 40 })),
             cookie: fc.string({ maxLength: 20 }),
-            "mcp-method": fc.constantFrom("tools/call", "tools/list", "server/discover"),
-            "mcp-name": fc.constantFrom("echo", "whoami"),
+            "mcp-method": fc.constantFrom("tools/call", "tools/list", "server/discover", "subscriptions/listen"),
+            "mcp-name": fc.constantFrom("echo", "whoami", "stall"),
           },
           { requiredKeys: ["content-type", "accept", "x-origin-verify"] },
         )
@@ -135,6 +163,7 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
       body: fc.oneof(
         { weight: 10, arbitrary: message(argument).map((m) => JSON.stringify(m)) },
         { weight: 1, arbitrary: fc.array(message(argument), { minLength: 1, maxLength: 3 }).map((m) => JSON.stringify(m)) },
+        { weight: 1, arbitrary: cancellingBatch(argument).map((m) => JSON.stringify(m)) },
         { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 200 }).map((s) => `${s}${argument}`) },
         { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
         { weight: 1, arbitrary: fc.constant(undefined) },
@@ -146,22 +175,33 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
     }),
   );
 
-/** A well-formed initialize on each front: always run first, so every run covers a served request that creates a session. */
-const WELL_FORMED: [Case][] = (["http", "rest"] as const).map((front) => [
-  {
-    front,
-    method: "POST",
-    path: "/mcp",
-    query: "",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-origin-verify": ORIGIN_SECRET, authorization: "Bearer TOKENwellformed0001" },
-    token: "TOKENwellformed0001",
-    argument: "ARGUMENTwellformed0001",
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } } }),
-    base64: "yes",
-    claims: { client_id: "acme", sub: "acme", scope: "mcp/invoke" },
-    invocationTenant: undefined,
-  },
-]);
+/**
+ * Well-formed requests on each front, always run first, so that every run
+ * covers a served request that creates a session, one whose tool outlives
+ * the deadline, and a subscriptions/listen.
+ */
+const WELL_FORMED_REQUESTS: { body: unknown; headers?: Record<string, string> }[] = [
+  { body: { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } } } },
+  { body: { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "stall", arguments: {}, _meta: ENVELOPE } }, headers: { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "stall" } },
+  { body: { jsonrpc: "2.0", id: 3, method: "subscriptions/listen", params: { _meta: ENVELOPE, notifications: { toolsListChanged: true } } }, headers: { "mcp-protocol-version": "2026-07-28", "mcp-method": "subscriptions/listen" } },
+];
+const WELL_FORMED: [Case][] = (["http", "rest"] as const).flatMap((front) =>
+  WELL_FORMED_REQUESTS.map(({ body, headers }): [Case] => [
+    {
+      front,
+      method: "POST",
+      path: "/mcp",
+      query: "",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-origin-verify": ORIGIN_SECRET, authorization: "Bearer TOKENwellformed0001", ...headers },
+      token: "TOKENwellformed0001",
+      argument: "ARGUMENTwellformed0001",
+      body: JSON.stringify(body),
+      base64: "yes",
+      claims: { client_id: "acme", sub: "acme", scope: "mcp/invoke" },
+      invocationTenant: undefined,
+    },
+  ]),
+);
 
 function encode(c: Case): { body: string | undefined; isBase64Encoded: boolean } {
   if (c.body === undefined) return { body: undefined, isBase64Encoded: false };
@@ -228,13 +268,23 @@ const STACK = /\n\s+at |\bat .+:\d+:\d+|node_modules|\.ts:\d+/;
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;
 let table: string;
+const stall = stallingTool();
 const base: Omit<McpAppOptions, "sessions"> = {
   tenantClaim: "client_id",
   issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123",
   resourceUrl: "https://mcp.example.com/mcp",
   scopes: ["mcp/invoke"],
   allowedOrigins: ["https://app.example.com"],
+  tools: [...TOOLS, stall],
+  requestTimeoutMs: DEADLINE_MS,
 };
+
+/** Runs the handler on a case's event, measuring how long the answer took. */
+async function invoke(handler: ReturnType<typeof createLambdaHandler>, c: Case) {
+  const started = performance.now();
+  const captured = await captureOutput(() => handler(eventOf(c) as HttpApiEvent, { tenantId: c.invocationTenant } as never));
+  return { ...captured, ms: performance.now() - started };
+}
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
@@ -258,16 +308,19 @@ describe.each([
   ["sessions in dynalite, no CloudFront", false],
   ["sessions in dynalite, behind CloudFront (origin secret required)", true],
 ] as const)("any API Gateway event (%s)", (_name, behindCloudFront) => {
-  it("gets an answer below 500 that shows no stack, token or other tenant's data; logs hold no token or argument; a refused request creates no session", async () => {
+  it("gets an answer by its deadline and below 500 that shows no stack, token or other tenant's data; logs hold no token or argument; a refused request creates no session", async () => {
     const sessions = new DynamoSessionStore({ tableName: table, ttlSeconds: 600, clientConfig: dynamo.clientConfig });
     const handler = createLambdaHandler({ ...base, sessions, originVerifySecret: behindCloudFront ? ORIGIN_SECRET : undefined });
     const statuses = new Map<number, number>();
+    let cut = 0;
     const victimBefore = await victimRow();
     const sessionsBefore = await sessionCount();
     await fc.assert(
       fc.asyncProperty(caseArbitrary, async (c) => {
         const before = await sessionCount();
-        const { value: result, output } = await captureOutput(() => handler(eventOf(c) as HttpApiEvent, { tenantId: c.invocationTenant } as never));
+        const { value: result, output, ms } = await invoke(handler, c);
+        expect(ms).toBeLessThan(DEADLINE_MS + LATE_MS);
+        if (output.includes('"error":"deadline"')) cut++;
         const status = result.statusCode ?? 0;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         const seen = visible(result);
@@ -283,36 +336,50 @@ describe.each([
       { numRuns: RUNS, examples: WELL_FORMED },
     );
     // The generator reaches past the refusals: requests were served, sessions created, and several kinds of refusal given.
-    console.info(`statuses over ${RUNS} generated events: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
+    console.info(`statuses over ${RUNS} generated events: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}; ${cut} cut by the deadline`);
     expect([...statuses.keys()].filter((s) => s < 300).length).toBeGreaterThan(0);
     expect([...statuses.keys()].filter((s) => s >= 400).length).toBeGreaterThan(3);
+    expect(cut).toBeGreaterThan(0);
     expect(await sessionCount()).toBeGreaterThan(sessionsBefore);
   });
 });
 
-describe("any API Gateway event while the session store fails (injected)", () => {
-  it("answers below 500, or 503 with Retry-After when a session was needed; never a stack or a token", async () => {
-    // A stand-in store, as a stopped dynalite would answer, but without waiting out client retries for every run.
-    const fail = async () => {
-      throw new SessionStoreUnavailableError(new Error("connect ECONNREFUSED 127.0.0.1:1"));
-    };
-    const handler = createLambdaHandler({ ...base, sessions: { create: fail, touch: fail, delete: fail } });
+/** A session store that fails every call as `fail` says: a stand-in, where waiting out client retries for every run would cost minutes. */
+const failing = (fail: () => Promise<never>): SessionStore => ({ create: fail, touch: fail, delete: fail });
+
+describe.each([
+  ["is unavailable (injected: what a stopped dynalite gives)", failing(async () => Promise.reject(new SessionStoreUnavailableError(new Error("connect ECONNREFUSED 127.0.0.1:1")))), true, RUNS],
+  ["refuses requests as invalid (injected: what a ValidationException gives)", failing(async () => Promise.reject(new SessionStoreRejectedError(Object.assign(new Error("invalid ECONNREFUSED"), { name: "ValidationException" })))), false, RUNS],
+  ["accepts connections and never answers (a real store on a blackholed endpoint)", "blackhole", true, 60],
+] as const)("any API Gateway event while the session store %s", (_name, store, outage, runs) => {
+  it(`answers by the deadline and below 500${outage ? ", or 503 with Retry-After when a session was needed" : ""}; never a stack or a token`, async () => {
+    const blackhole = store === "blackhole" ? await startBlackhole() : undefined;
+    const sessions =
+      blackhole !== undefined
+        ? new DynamoSessionStore({ tableName: table, ttlSeconds: 600, clientConfig: { ...dynamo.clientConfig, endpoint: blackhole.endpoint } })
+        : (store as SessionStore);
+    const handler = createLambdaHandler({ ...base, sessions });
     let unavailable = 0;
-    await fc.assert(
-      fc.asyncProperty(caseArbitrary, async (c) => {
-        const { value: result, output } = await captureOutput(() => handler(eventOf(c) as HttpApiEvent, { tenantId: c.invocationTenant } as never));
-        const seen = visible(result);
-        if (result.statusCode === 503) {
-          unavailable += 1;
-          expect(JSON.stringify(result)).toMatch(/retry-after/i);
-        } else expect(result.statusCode).toBeLessThan(500);
-        expect(seen).not.toMatch(STACK);
-        expect(seen).not.toContain(c.token);
-        expect(seen).not.toContain("ECONNREFUSED");
-        for (const leak of [c.token, c.argument]) expect(output).not.toContain(leak);
-      }),
-      { numRuns: RUNS, examples: WELL_FORMED },
-    );
-    expect(unavailable).toBeGreaterThan(0);
+    try {
+      await fc.assert(
+        fc.asyncProperty(caseArbitrary, async (c) => {
+          const { value: result, output, ms } = await invoke(handler, c);
+          expect(ms).toBeLessThan(DEADLINE_MS + LATE_MS);
+          const seen = visible(result);
+          if (outage && result.statusCode === 503) {
+            unavailable += 1;
+            expect(JSON.stringify(result)).toMatch(/retry-after/i);
+          } else expect(result.statusCode).toBeLessThan(500);
+          expect(seen).not.toMatch(STACK);
+          expect(seen).not.toContain(c.token);
+          expect(seen).not.toContain("ECONNREFUSED");
+          for (const leak of [c.token, c.argument]) expect(output).not.toContain(leak);
+        }),
+        { numRuns: runs, examples: WELL_FORMED },
+      );
+    } finally {
+      await blackhole?.close();
+    }
+    if (outage) expect(unavailable).toBeGreaterThan(0);
   });
 });
