@@ -370,6 +370,21 @@ describe("answers never echo what the client sent; the log keeps it, printable",
     }
     expect(lines.at(-1)).toMatchObject({ protocolVersion: "1999-01-01?<b>", status: 400 });
   });
+  it("the SDK's 2026-07-28 refusals of a revision or of headers that disagree with the body: fixed text, and the revision asked for only in printable form", async () => {
+    const envelope = (version: string) => ({ "io.modelcontextprotocol/protocolVersion": version, "io.modelcontextprotocol/clientCapabilities": {} });
+    const modern = (header: string, version: string) => post({ jsonrpc: "2.0", id: 1, method: "tools/list", params: { _meta: envelope(version) } }, { "mcp-protocol-version": header, "mcp-method": "tools/list" });
+    const ordinary = await json(await call(app, modern("2099-01-01", "2099-01-01")));
+    expect(ordinary.error).toEqual({ code: -32022, message: expect.stringContaining("error.data.supported"), data: { supported: ["2026-07-28"], requested: "2099-01-01" } });
+    const hostile = await call(app, modern("2099-01-01<b>\u00e9", "2099-01-01<b>\u00e9"));
+    expect(hostile.status).toBe(400);
+    expect((await json(hostile)).error.data.requested).toBe("2099-01-01<b>?");
+    const long = await call(app, modern("2026-07-28", "x".repeat(5_000)));
+    expect(long.status).toBe(400);
+    const text = await long.text();
+    expect(text.length).toBeLessThan(400);
+    expect(text).not.toContain("x".repeat(65));
+    expect(JSON.parse(text).error.code).toBe(-32020);
+  });
 });
 
 describe("the order of checks, and who the log names", () => {

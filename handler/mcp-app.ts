@@ -236,7 +236,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     let response: Response | undefined;
     try {
       response = await beforeDeadline(modern().fetch(toFetchRequest(request, deadline.signal), { authInfo, parsedBody: body }), deadline.signal);
-      return await beforeDeadline(fromFetchResponse(response), deadline.signal);
+      return withoutEcho(await beforeDeadline(fromFetchResponse(response), deadline.signal));
     } catch (error) {
       if (!(error instanceof DeadlineExceededError)) throw error;
       response?.body?.cancel().catch(() => undefined);
@@ -469,6 +469,33 @@ function listenUnavailable(id: unknown): HttpResponse {
       message: "subscriptions/listen is not available: this deployment answers through a buffered API Gateway front, which cannot hold a stream open. Call the list methods again instead (their results carry ttlMs).",
     },
   });
+}
+
+/**
+ * The SDK's 2026-07-28 refusals that quote what the client sent, with the
+ * fixed text each gets instead: an unsupported revision (its message and
+ * `data.requested` repeat the header or the body's envelope, however long),
+ * and headers that disagree with the body (message and `data.mismatch`).
+ */
+const ECHOING_REFUSALS: ReadonlyMap<number, string> = new Map([
+  [-32022, "Unsupported protocol version: send one of the revisions listed in error.data.supported."],
+  [-32020, "Bad Request: the MCP-Protocol-Version, Mcp-Method or Mcp-Name header disagrees with the request body; send the values the body names."],
+]);
+
+/**
+ * A 2026-07-28 refusal without the client's values: a fixed message, and of
+ * the data only `supported` and, as the revision requires, `requested` in
+ * printable form (an ordinary revision is unchanged by it).
+ */
+function withoutEcho(response: HttpResponse): HttpResponse {
+  if (response.status !== 400 || response.body === undefined) return response;
+  const answer = JSON.parse(response.body) as { error?: { code?: unknown; message?: string; data?: { supported?: unknown; requested?: unknown } } };
+  const fixed = typeof answer.error?.code === "number" ? ECHOING_REFUSALS.get(answer.error.code) : undefined;
+  if (!answer.error || fixed === undefined) return response;
+  const { supported, requested } = answer.error.data ?? {};
+  answer.error.message = fixed;
+  answer.error.data = supported === undefined ? undefined : { supported, ...(typeof requested === "string" && { requested: printable(requested) }) };
+  return { ...response, body: JSON.stringify(answer) };
 }
 
 /** A request id to answer with: the request's own when it is one JSON-RPC allows, else null. */
