@@ -212,7 +212,7 @@ export const INPUTS = {
   lambda_timeout: {
     type: "number",
     description:
-      "Function timeout in seconds, 1–30. The HTTP API waits at most 30 s for the function; the integration timeout is set one second above this value (capped at 30 s) so the function's own timeout is what fires and gets logged.",
+      "Function timeout in seconds, 1–30. The HTTP API waits at most 30 s for the function; the integration timeout is set one second above this value (capped at 30 s, 29 s on REST). The server answers every request before this timeout: its deadline is the time left less 1 s (or a tenth of it), when work still running is stopped and answered with a JSON-RPC error.",
     default: 29,
     validation: [
       {
