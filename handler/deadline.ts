@@ -20,7 +20,7 @@ export class Deadline {
   private readonly timer: ReturnType<typeof setTimeout>;
 
   /** @param at epoch milliseconds; a time already past aborts at once. */
-  constructor(readonly at: number) {
+  constructor(at: number) {
     this.timer = setTimeout(() => this.controller.abort(new DeadlineExceededError()), Math.max(0, at - Date.now()));
   }
 
@@ -32,11 +32,6 @@ export class Deadline {
   /** Whether the deadline has passed. */
   get passed(): boolean {
     return this.controller.signal.aborted;
-  }
-
-  /** Milliseconds left, at least 0. */
-  remaining(): number {
-    return Math.max(0, this.at - Date.now());
   }
 
   /** Stops the timer once the request is answered, so that no timer outlives its request. */

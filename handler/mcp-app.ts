@@ -207,7 +207,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       return await serveModern(request, body, authInfo, deadline);
     } catch (error) {
       if (error instanceof SessionStoreUnavailableError) {
-        if (error.causeName === DeadlineExceededError.name) facts.error = "deadline";
+        if (error.cause instanceof DeadlineExceededError) facts.error = "deadline";
         else [facts.error, facts.cause] = [error.name, error.causeName];
         return jsonRpcError(503, -32002, "Sessions are temporarily unavailable; retry shortly.", { "retry-after": "1" });
       }
