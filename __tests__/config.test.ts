@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { optionsFromEnvironment } from "../handler/config.js";
 import { startLocalDynamo } from "../handler/local/dynamo.js";
+import { Deadline } from "../handler/deadline.js";
+import type { SessionStoreUnavailableError } from "../handler/sessions.js";
+import { startBlackhole } from "./support/blackhole.js";
 
 /** The handler's settings, as the infrastructure sets them in the function's environment. */
 describe("optionsFromEnvironment", () => {
@@ -44,6 +47,24 @@ describe("optionsFromEnvironment", () => {
     } finally {
       vi.unstubAllEnvs();
       await dynamo.stop();
+    }
+  });
+
+  it("hands each call's deadline on to the store it loads", async () => {
+    const blackhole = await startBlackhole();
+    try {
+      vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", blackhole.endpoint);
+      vi.stubEnv("AWS_REGION", "us-east-1");
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "local");
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
+      const { sessions } = optionsFromEnvironment({ MCP_SESSIONS_TABLE: "mcp-sessions" });
+      const started = performance.now();
+      const error = await sessions!.touch("acme", "s-1", new Deadline(Date.now() + 200).signal).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect((error as SessionStoreUnavailableError).causeName).toBe("DeadlineExceededError");
+    } finally {
+      vi.unstubAllEnvs();
+      await blackhole.close();
     }
   });
 

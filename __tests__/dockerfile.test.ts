@@ -2,7 +2,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { startBlackhole } from "./support/blackhole.js";
+import { captureOutput } from "./support/capture-output.js";
 import { ROOT } from "./support/terraform-workdir.js";
 
 /**
@@ -40,6 +42,25 @@ describe("Dockerfile", () => {
     expect(JSON.parse((await handler(event(call({ text: "hi" })), {})).body).result.content).toEqual([{ type: "text", text: "hi" }]);
     const invalid = JSON.parse((await handler(event(call({ text: 42 })), {})).body);
     expect(JSON.stringify(invalid)).toMatch(/expected string, received number/i);
+  });
+
+  it("answers from the bundle by the deadline when the session store never answers, and logs it as cut by the deadline (the minified bundle keeps the error classes apart)", async () => {
+    const blackhole = await startBlackhole();
+    const env = { MCP_SESSIONS_TABLE: "mcp-sessions", AWS_ENDPOINT_URL_DYNAMODB: blackhole.endpoint, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x" };
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    try {
+      // A fresh instance of the bundle, built from this environment as on a cold start.
+      const { handler } = (await import(`${pathToFileURL(join(ROOT, source, `${file}.js`)).href}?sessions`)) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number }> };
+      const e = JSON.parse(readFileSync(join(ROOT, "__tests__", "fixtures", "http-api-initialize.json"), "utf8"));
+      const ends = Date.now() + 3_000;
+      const { value: result, output } = await captureOutput(() => handler(e, { getRemainingTimeInMillis: () => ends - Date.now() }));
+      expect(result.statusCode).toBe(503);
+      expect(Date.now()).toBeLessThan(ends);
+      expect(output).toContain('"error":"deadline"');
+    } finally {
+      vi.unstubAllEnvs();
+      await blackhole.close();
+    }
   });
 
   it("writes the compile cache by loading that same bundle, with the cache directory the runtime reads", () => {

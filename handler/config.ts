@@ -39,9 +39,9 @@ function dynamoSessions(tableName: string, ttlSeconds: number, tenantAccessRoleA
       return new DynamoSessionStore({ ...options, credentialsFor: (tenant) => credentials.forTenant(tenant) });
     })());
   return {
-    create: async (session) => (await store()).create(session),
-    touch: async (tenant, id) => (await store()).touch(tenant, id),
-    delete: async (tenant, id) => (await store()).delete(tenant, id),
+    create: async (session, signal) => (await store()).create(session, signal),
+    touch: async (tenant, id, signal) => (await store()).touch(tenant, id, signal),
+    delete: async (tenant, id, signal) => (await store()).delete(tenant, id, signal),
   };
 }
 
