@@ -5,6 +5,14 @@ import { Deadline } from "../handler/deadline.js";
 import type { SessionStoreUnavailableError } from "../handler/sessions.js";
 import { startBlackhole } from "./support/blackhole.js";
 
+/** As on Lambda: the AWS SDK takes its DynamoDB endpoint, region and credentials from the process environment. */
+function stubAwsEnvironment(dynamoEndpoint: string): void {
+  vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint);
+  vi.stubEnv("AWS_REGION", "us-east-1");
+  vi.stubEnv("AWS_ACCESS_KEY_ID", "local");
+  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
+}
+
 /** The handler's settings, as the infrastructure sets them in the function's environment. */
 describe("optionsFromEnvironment", () => {
   it("reads every setting the stack sets", () => {
@@ -32,11 +40,7 @@ describe("optionsFromEnvironment", () => {
   it("loads the DynamoDB store on the first session request, then reads and writes the table", async () => {
     const dynamo = await startLocalDynamo();
     try {
-      // As on Lambda: the AWS SDK takes its endpoint, region and credentials from the process environment.
-      vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint);
-      vi.stubEnv("AWS_REGION", "us-east-1");
-      vi.stubEnv("AWS_ACCESS_KEY_ID", "local");
-      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
+      stubAwsEnvironment(dynamo.endpoint);
       const { sessions } = optionsFromEnvironment({ MCP_SESSIONS_TABLE: await dynamo.createSessionsTable(), MCP_SESSION_TTL_SECONDS: "600" });
       const before = dynamo.requests();
       const session = { tenantId: "acme", sessionId: "s-1", principal: "p", protocolVersion: "2025-06-18" };
@@ -53,10 +57,7 @@ describe("optionsFromEnvironment", () => {
   it("hands each call's deadline on to the store it loads", async () => {
     const blackhole = await startBlackhole();
     try {
-      vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", blackhole.endpoint);
-      vi.stubEnv("AWS_REGION", "us-east-1");
-      vi.stubEnv("AWS_ACCESS_KEY_ID", "local");
-      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
+      stubAwsEnvironment(blackhole.endpoint);
       const { sessions } = optionsFromEnvironment({ MCP_SESSIONS_TABLE: "mcp-sessions" });
       const started = performance.now();
       const error = await sessions!.touch("acme", "s-1", new Deadline(Date.now() + 200).signal).catch((e: unknown) => e);

@@ -55,29 +55,33 @@ export function trimUtf8(text: string, maxBytes: number): string {
   return wellFormed.slice(0, read);
 }
 
+/** A session store call that failed, with what lay behind it. */
+abstract class SessionStoreFailure extends Error {
+  /** What failed, for the log: the AWS error name, a system error code, or a class name; never a message, which may quote data. */
+  readonly causeName: string;
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.causeName = nameOf(cause);
+  }
+}
+
 /**
  * The store did not answer in time, cannot be reached or keeps failing
  * (throttling, network, a 5xx, access denied): the request should be
  * answered 503 and retried later.
  */
-export class SessionStoreUnavailableError extends Error {
-  /** What failed, for the log: the AWS error name, a system error code, or a class name; never a message, which may quote data. */
-  readonly causeName: string;
+export class SessionStoreUnavailableError extends SessionStoreFailure {
   constructor(cause: unknown) {
-    super("The session store is unavailable", { cause });
+    super("The session store is unavailable", cause);
     this.name = "SessionStoreUnavailableError";
-    this.causeName = nameOf(cause);
   }
 }
 
 /** The store refused a request as invalid (a validation error): a client fault, answered 400, never 503. */
-export class SessionStoreRejectedError extends Error {
-  /** The AWS error name, for the log. */
-  readonly causeName: string;
+export class SessionStoreRejectedError extends SessionStoreFailure {
   constructor(cause: unknown) {
-    super("The session store refused the request as invalid", { cause });
+    super("The session store refused the request as invalid", cause);
     this.name = "SessionStoreRejectedError";
-    this.causeName = nameOf(cause);
   }
 }
 
