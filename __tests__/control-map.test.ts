@@ -15,6 +15,22 @@ const MAP = readFileSync(join(ROOT, "docs", "fedramp.md"), "utf8");
 const CONTROLS = ["SC-7", "SC-8", "SC-12", "SC-13", "SC-28", "AC-6", "AU-2", "AU-3", "AU-11", "SI-4", "IR-4", "IA-2", "IA-3", "IA-8", "CM-7"];
 const PARTS = ["**Implemented by**", "**Proven by**", "**Your duties**", "**Known gaps**"];
 
+/**
+ * Fails unless every `file` › "words" reference in `doc` names a test file
+ * that contains those words, and every bare `__tests__/...` path exists;
+ * returns how many references there were.
+ */
+function expectNamedTestsExist(doc: string): number {
+  const references = [...doc.matchAll(/`(__tests__\/[^`]+)` › (?:"([^"]+)"|'([^']+)')/g)];
+  for (const [, file, double, single] of references) {
+    expect(existsSync(join(ROOT, file)), file).toBe(true);
+    expect(file, "a test file").toMatch(/\.test\.ts$/);
+    expect(readFileSync(join(ROOT, file), "utf8"), `${file} has no test named "${double ?? single}"`).toContain(double ?? single);
+  }
+  for (const [, path] of doc.matchAll(/`(__tests__\/[^`]+)`/g)) expect(existsSync(join(ROOT, path)), path).toBe(true);
+  return references.length;
+}
+
 /** The text of each `## <control> ...` section. */
 const sections = new Map(
   MAP.split(/^## /m)
@@ -32,15 +48,7 @@ describe("docs/fedramp.md", () => {
   });
 
   it('names only tests that exist: each `file` › "words" is a test file containing those words', () => {
-    const references = [...MAP.matchAll(/`(__tests__\/[^`]+)` › (?:"([^"]+)"|'([^']+)')/g)];
-    expect(references.length).toBeGreaterThan(40);
-    for (const [, file, double, single] of references) {
-      expect(existsSync(join(ROOT, file)), file).toBe(true);
-      expect(file, "a test file").toMatch(/\.test\.ts$/);
-      expect(readFileSync(join(ROOT, file), "utf8"), `${file} has no test named "${double ?? single}"`).toContain(double ?? single);
-    }
-    // A bare path must be a file too.
-    for (const [, path] of MAP.matchAll(/`(__tests__\/[^`]+)`/g)) expect(existsSync(join(ROOT, path)), path).toBe(true);
+    expect(expectNamedTestsExist(MAP)).toBeGreaterThan(40);
   });
 
   it("names only rules the policy suite knows", () => {
@@ -57,5 +65,20 @@ describe("docs/fedramp.md", () => {
     const inputs = [...MAP.matchAll(/`var\.([a-z0-9_]+)`/g)].map((m) => m[1]);
     expect(inputs.length).toBeGreaterThan(10);
     for (const input of inputs) expect(Object.keys(INPUTS), `var.${input}`).toContain(input);
+  });
+});
+
+describe("docs/aws-behaviours.md", () => {
+  const rows = readFileSync(join(ROOT, "docs", "aws-behaviours.md"), "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("| ") && !line.startsWith("| Behaviour") && !line.startsWith("|---"));
+
+  it("gives every behaviour a source to confirm it by and a test that holds the configuration to it, and names only tests that exist", () => {
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row, "a source link").toMatch(/\]\(https:\/\/[^)]+\)/);
+      expect(row, "a test").toMatch(/`__tests__\/[^`]+\.test\.ts` › "/);
+    }
+    expect(expectNamedTestsExist(rows.join("\n"))).toBeGreaterThanOrEqual(rows.length);
   });
 });

@@ -361,6 +361,8 @@ describe.concurrent("resource properties for every switch", () => {
       });
       expect(resourceAt(p, "aws_apigatewayv2_api_mapping.this[0]").values).toMatchObject({ stage: "$default", api_mapping_key: null });
       expect(configurationOf(p, "aws_apigatewayv2_api_mapping.this").expressions.domain_name.references).toContain("aws_apigatewayv2_domain_name.this");
+      // The stage by reference, so the mapping is created after it (a literal "$default" can win the race and fail on first apply).
+      expect(configurationOf(p, "aws_apigatewayv2_api_mapping.this").expressions.stage.references).toContain("aws_apigatewayv2_stage.this");
     } else {
       expect(resourceAt(p, "aws_api_gateway_domain_name.this[0]").values).toMatchObject({
         domain_name: "mcp.example.com",

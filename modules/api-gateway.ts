@@ -76,6 +76,7 @@ export class ApiGateway extends Construct {
       platform: props.platform,
       httpApiId: this.http.attribute("id"),
       restApiId: this.rest.attribute("id"),
+      httpStage: this.http.stage,
       restStage: this.rest.stage,
     });
 

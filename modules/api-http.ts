@@ -41,6 +41,8 @@ export interface HttpApiProps {
  */
 export class HttpApi extends Construct {
   readonly api: Apigatewayv2Api;
+  /** The `$default` stage, which an API mapping must wait for. */
+  readonly stage: Apigatewayv2Stage;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -113,7 +115,7 @@ export class HttpApi extends Construct {
     );
 
     const overrides = TerraformIterator.fromMap(Token.asAnyMap(expr("var.route_throttle_overrides")));
-    withAddress(
+    this.stage = withAddress(
       new Apigatewayv2Stage(this, "stage", {
         count: built,
         apiId,

@@ -5,7 +5,7 @@ import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api
 import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
 import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
 import { address, countWhen, expr, withAddress } from "./expressions.js";
-import { HTTP_FRONT, HTTP_STAGE } from "./api-http.js";
+import { HTTP_FRONT } from "./api-http.js";
 import { REST_FRONT } from "./api-rest.js";
 import { Platform } from "./platform.js";
 
@@ -29,9 +29,13 @@ export class CustomDomain extends Construct {
 
   /**
    * @param props.httpApiId, props.restApiId HCL: the ids of the HTTP API and of the REST API (null when not built).
-   * @param props.restStage the REST stage, which the base path mapping waits for.
+   * @param props.httpStage, props.restStage the stages, which the mappings wait for.
    */
-  constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly httpApiId: string; readonly restApiId: string; readonly restStage: TerraformResource }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly platform: Platform; readonly httpApiId: string; readonly restApiId: string; readonly httpStage: TerraformResource; readonly restStage: TerraformResource },
+  ) {
     super(scope, id);
     const mtls = { for_each: expr(`${MUTUAL_TLS} ? [1] : []`), content: { truststore_uri: expr("var.mtls_truststore_uri"), truststore_version: expr("var.mtls_truststore_version") } };
     const guards = { lifecycle: { precondition: CustomDomain.preconditions(props.platform) } };
@@ -51,7 +55,8 @@ export class CustomDomain extends Construct {
         count: countWhen(`${CUSTOM_DOMAIN} && ${HTTP_FRONT}`),
         apiId: expr(props.httpApiId),
         domainName: expr(`${address(http)}[0].id`),
-        stage: HTTP_STAGE,
+        // The stage's own attribute, not the literal "$default": CreateApiMapping fails ("Invalid stage identifier specified") when it runs before the stage exists (aws-cdk#9078).
+        stage: expr(`${address(props.httpStage)}[0].name`),
       }),
       "this",
     );
