@@ -47,6 +47,34 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     }
   });
 
+  it("lets no create-before-destroy resource depend on the function, so a replaced function is destroyed before it is created again (Lambda refuses a second one of the same name)", () => {
+    const resources: Record<string, Record<string, { lifecycle?: { create_before_destroy?: boolean }; depends_on?: string[] }>> = config.resource;
+    const referencesOf = (address: string): string[] => {
+      const [type, name] = address.split(".");
+      const { "//": _metadata, ...body } = resources[type][name] as Record<string, unknown>;
+      const text = JSON.stringify(body);
+      // References to locals are followed to what they name.
+      const locals = [...text.matchAll(/\blocal\.([a-z0-9_]+)/g)].map((m) => JSON.stringify(config.locals[m[1]]));
+      return [...`${text}${locals.join("")}`.matchAll(/\b(aws_[a-z0-9_]+)\.([a-z0-9_]+)\b/g)].map((m) => `${m[1]}.${m[2]}`).filter((a) => resources[a.split(".")[0]]?.[a.split(".")[1]]);
+    };
+    const reached = new Set<string>();
+    const pending = Object.entries(resources).flatMap(([type, byName]) => Object.entries(byName).filter(([, r]) => r.lifecycle?.create_before_destroy).map(([name]) => `${type}.${name}`));
+    expect(pending.length).toBeGreaterThan(0);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      if (reached.has(next)) continue;
+      reached.add(next);
+      pending.push(...referencesOf(next));
+    }
+    expect([...reached]).toContain("aws_api_gateway_integration.this");
+    expect([...reached]).not.toContain("aws_lambda_function.this");
+    // The integrations name the function by its ARN, built from its name.
+    expect(config.locals.function_invoke_arn).toMatch(/:lambda:path\/2015-03-31\/functions\/arn:.*:function:\$\{var\.name\}\/invocations/);
+  });
+
+  it("replaces the invoke permission whenever the function is replaced (its id is unknown only then)", () => {
+    expect(config.resource.aws_lambda_permission.api.lifecycle).toEqual({ replace_triggered_by: ["aws_lambda_function.this.id"] });
+  });
+
   it("maps X-Amz-Tenant-Id from the verified tenant claim on the REST integrations under isolation, never from a client header", () => {
     const parameters = config.resource.aws_api_gateway_integration.this.request_parameters as string;
     expect(parameters).toBe(

@@ -21,6 +21,8 @@ export interface ApiGatewayProps {
   /** HCL: the function's invoke ARN and name. */
   readonly invokeArn: string;
   readonly functionName: string;
+  /** The function's Terraform address, whose replacement replaces the invoke permission. */
+  readonly functionAddress: string;
   /** HCL: JWT issuer, audience client id and user pool ARN. */
   readonly issuer: string;
   readonly clientId: string;
@@ -99,6 +101,9 @@ export class ApiGateway extends Construct {
         principal: "apigateway.amazonaws.com",
         // Any stage, method and path of this API only.
         sourceArn: expr(`"\${${REST_FRONT} ? ${this.rest.attribute("execution_arn")} : ${this.http.attribute("execution_arn")}}/*"`),
+        // A replaced function (enable_tenant_isolation toggled: tenancy_config forces a new one) loses its resource policy, and this
+        // permission with it, while its name stays the same: the function's id is unknown only on replacement, so only then is this replaced.
+        lifecycle: { replaceTriggeredBy: [`${props.functionAddress}.id`] },
       }),
       "api",
     );

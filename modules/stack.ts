@@ -58,10 +58,18 @@ export class McpServerStack extends TerraformStack {
 
     // The URL clients use: CloudFront's alias when enabled, else the API's own.
     const publicBaseUrl = local(this, "public_base_url", `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.baseUrl} : ${API_URL}`);
+    // Built from the function's name, not read from the function: the REST deployment is create-before-destroy, and Terraform forces that on
+    // everything it depends on, so a reference would make a replaced function (enable_tenant_isolation toggled) be created, under the same
+    // name, before the old one is destroyed, which Lambda refuses (hashicorp/terraform#35331).
     const api = new ApiGateway(this, "api", {
       platform: where,
-      invokeArn: `${FUNCTION}.invoke_arn`,
+      invokeArn: local(
+        this,
+        "function_invoke_arn",
+        `"arn:\${${where.partition}}:apigateway:\${${where.region}}:lambda:path/2015-03-31/functions/arn:\${${where.partition}}:lambda:\${${where.region}}:\${${where.account}}:function:\${var.name}/invocations"`,
+      ),
       functionName: `${FUNCTION}.function_name`,
+      functionAddress: FUNCTION,
       issuer: auth.issuer,
       clientId: auth.clientId,
       userPoolArn: auth.userPoolArn,

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { inject } from "vitest";
@@ -14,7 +14,7 @@ export type Vars = Record<string, unknown>;
 /** The part of `terraform show -json` the tests read. */
 export interface PlanJson {
   planned_values: { root_module: { resources: PlannedResource[] } };
-  resource_changes: { address: string; type: string; change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> } }[];
+  resource_changes: { address: string; type: string; action_reason?: string; change: { actions: string[]; after: Record<string, unknown>; after_unknown: Record<string, unknown> } }[];
   output_changes: Record<string, { after: unknown; after_unknown: boolean }>;
   /** The values of the variables the plan was made with. */
   variables: Record<string, { value: unknown }>;
@@ -93,6 +93,56 @@ export async function plan(base: string, overrides: Vars = {}): Promise<PlanJson
     renameSync(`${cached}.tmp-${process.pid}`, cached);
   }
   return JSON.parse(readFileSync(cached, "utf8")) as PlanJson;
+}
+
+/** A resource instance as Terraform state holds it: the attributes a test needs, the others null. */
+export interface StateInstance {
+  readonly type: string;
+  readonly name: string;
+  /** The instance key of a resource with count or for_each. */
+  readonly index?: number | string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/**
+ * Plans the synthesized stack offline over a state that holds `instances`,
+ * as if they had been applied, without refreshing them from AWS: what an
+ * update plans for a deployment that exists. Not cached.
+ */
+export async function planOver(instances: readonly StateInstance[], base: string, overrides: Vars = {}): Promise<PlanJson> {
+  const dir = mkdtempSync(join(workdir(), "over-state-"));
+  for (const file of readdirSync(workdir()).filter((f) => f.endsWith(".tf.json") || f === ".terraform.lock.hcl")) copyFileSync(join(workdir(), file), join(dir, file));
+  // The providers the shared work directory was initialized with.
+  symlinkSync(join(workdir(), ".terraform"), join(dir, ".terraform"));
+  const provider = 'provider["registry.terraform.io/hashicorp/aws"]';
+  const state = {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "00000000-0000-0000-0000-000000000000",
+    outputs: {},
+    resources: instances.map(({ type, name, index, attributes }) => ({
+      mode: "managed",
+      type,
+      name,
+      ...(typeof index === "number" && { each: "list" }),
+      ...(typeof index === "string" && { each: "map" }),
+      provider,
+      instances: [{ ...(index !== undefined && { index_key: index }), schema_version: 0, attributes, sensitive_attributes: [] }],
+    })),
+  };
+  writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
+  const planFile = join(dir, "plan.tfplan");
+  await run("terraform", ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", ...varFileArgs(base, overrides, dir), `-out=${planFile}`], { cwd: dir, maxBuffer: 64 << 20 });
+  const { stdout } = await run("terraform", ["show", "-json", planFile], { cwd: dir, maxBuffer: 64 << 20 });
+  return JSON.parse(stdout) as PlanJson;
+}
+
+/** The planned change of the resource instance at `address`; fails the test when there is none. */
+export function changeAt(p: PlanJson, address: string): PlanJson["resource_changes"][number] {
+  const found = p.resource_changes.find((c) => c.address === address);
+  if (!found) throw new Error(`${address} has no planned change`);
+  return found;
 }
 
 /**
