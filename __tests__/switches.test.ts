@@ -382,6 +382,13 @@ describe.concurrent("resource properties for every switch", () => {
     expect((await environment(base, domain)).MCP_RESOURCE_URL).toBe("https://mcp.example.com/mcp");
   });
 
+  it("custom_domain_name added to or removed from a REST stack redeploys the stage, which is when API Gateway applies disable_execute_api_endpoint", async () => {
+    const trigger = (overrides: Record<string, unknown>) => evaluate(example("rest-waf"), overrides, "aws_api_gateway_deployment.this", ["triggers", "redeployment"]);
+    const [without, withDomain, unrelated] = await Promise.all([trigger({}), trigger(domain), trigger({ log_retention_days: 30 })]);
+    expect(withDomain).not.toBe(without);
+    expect(unrelated).toBe(without);
+  });
+
   it("mtls_truststore_uri: the custom domain requires client certificates from the pinned truststore", async () => {
     const p = await plan(example("rest-domain-mtls"));
     expect(resourceAt(p, "aws_api_gateway_domain_name.this[0]").values.mutual_tls_authentication).toEqual([

@@ -175,10 +175,11 @@ export class RestApi extends Construct {
       new ApiGatewayDeployment(this, "deployment", {
         count: built,
         restApiId,
-        // A new deployment whenever a method, integration, authorizer or gateway response changes.
+        // A new deployment whenever a method, integration, authorizer or gateway response changes, and whenever the execute-api endpoint is
+        // switched on or off: API Gateway applies disable_execute_api_endpoint to a REST API only with its next deployment.
         triggers: {
           redeployment: expr(
-            `sha1(jsonencode([${address(method)}, ${address(integration)}, ${address(authorizer)}, ${address(unauthorized)}, ${resourceIds}]))`,
+            `sha1(jsonencode([${address(method)}, ${address(integration)}, ${address(authorizer)}, ${address(unauthorized)}, ${resourceIds}, ${props.disableExecuteApiEndpoint}]))`,
           ),
         },
         lifecycle: { createBeforeDestroy: true },

@@ -14,10 +14,11 @@ export function synthesized(): { resource: Record<string, Record<string, Record<
 
 /**
  * A reference to a resource or data source attribute: `aws_x.y.attr`,
- * `aws_x.y[0].attr`, or the `one(aws_x.y[*].attr)` of an optional resource.
+ * `aws_x.y[0].attr`, or the `one(aws_x.y[*].attr)` of an optional resource;
+ * or to a whole resource, `aws_x.y`.
  */
 const REFERENCE =
-  /one\(((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\[\*\]((?:\.[a-z0-9_]+)+)\)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)(?:\[[0-9]+\])?((?:\.[a-z0-9_]+)+)/g;
+  /one\(((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\[\*\]((?:\.[a-z0-9_]+)+)\)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)(?:\[[0-9]+\])?((?:\.[a-z0-9_]+)+)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\b(?![.[])/g;
 
 /**
  * Evaluates an attribute of the synthesized configuration with Terraform, for
@@ -33,7 +34,7 @@ export async function evaluate(base: string, overrides: Vars, address: string, p
   for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
   if (typeof value !== "string") throw new Error(`${address}.${path.join(".")} is not an expression in the configuration`);
   const withPlaceholders = (text: string) =>
-    text.replace(REFERENCE, (_m, optional, optionalAttr, resource, attr) => JSON.stringify(`<${optional ?? resource}${optionalAttr ?? attr}>`));
+    text.replace(REFERENCE, (_m, optional, optionalAttr, resource, attr, whole) => JSON.stringify(`<${optional ?? resource ?? whole}${optionalAttr ?? attr ?? ""}>`));
   const locals = Object.fromEntries(Object.entries<string>(synthesized().locals ?? {}).map(([k, v]) => [k, withPlaceholders(v)]));
   // A configuration of the variables and one output with the expression; no provider is needed to plan it.
   // The output is sensitive, as some values it may hold are; the JSON plan shows its value all the same.
