@@ -320,6 +320,10 @@ describe.concurrent("resource properties for every switch", () => {
     });
     expect([...behavior.allowed_methods].sort()).toEqual(["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
     expect(d.origin[0].custom_origin_config[0]).toMatchObject({ origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] });
+    // API Gateway waits 30 s at most here (lambda_timeout 29 + 1); CloudFront waits 5 s longer, within its default 60 s quota.
+    expect(d.origin[0].custom_origin_config[0].origin_read_timeout).toBe(35);
+    const shorter = await plan(example("cloudfront-waf"), { lambda_timeout: 10 });
+    expect(resourceAt(shorter, "aws_cloudfront_distribution.this[0]").values.origin[0].custom_origin_config[0].origin_read_timeout).toBe(16);
     expect(d.origin[0].custom_header[0].name).toBe("X-Origin-Verify");
     expect(outputOf(p, "mcp_endpoint")).toBe("https://mcp.example.com/mcp");
     const env = await environment("cloudfront-waf");

@@ -3,7 +3,7 @@ import { DataResource, Precondition } from "cdktf";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { ORIGIN_VERIFY_HEADER } from "../handler/http-contract.js";
-import { address, countWhen, expr, exprList, optionalAttr, withAddress } from "./expressions.js";
+import { address, countWhen, expr, exprList, exprNumber, optionalAttr, withAddress } from "./expressions.js";
 import { CloudfrontLogBucket } from "./cloudfront-logs.js";
 import { Platform } from "./platform.js";
 
@@ -11,6 +11,9 @@ import { Platform } from "./platform.js";
 export const CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 /** AWS managed origin request policy "AllViewerExceptHostHeader": forwards Authorization and every other viewer header but Host. */
 export const ALL_VIEWER_EXCEPT_HOST_POLICY_ID = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+
+/** How much longer than the integration CloudFront waits for the origin, in seconds. */
+export const ORIGIN_READ_SLACK_SECONDS = 5;
 
 /** HCL: true when the distribution is created. */
 export const CLOUDFRONT_ENABLED = "var.enable_cloudfront";
@@ -31,8 +34,15 @@ export class EdgeDistribution extends Construct {
   /** HCL: the public base URL on the first alias. */
   static readonly baseUrl = '"https://${var.cloudfront_aliases[0]}"';
 
-  /** @param props.originDomain, props.originPath HCL: where the API answers (host, and the REST stage prefix). */
-  constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly originDomain: string; readonly originPath: string }) {
+  /**
+   * @param props.originDomain, props.originPath HCL: where the API answers (host, and the REST stage prefix).
+   * @param props.integrationTimeoutMs HCL: how long API Gateway waits for the function; CloudFront waits longer.
+   */
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly platform: Platform; readonly originDomain: string; readonly originPath: string; readonly integrationTimeoutMs: string },
+  ) {
     super(scope, id);
     const enabled = countWhen(CLOUDFRONT_ENABLED);
     const logs = new CloudfrontLogBucket(this, "logs", { platform: props.platform, enabled: CLOUDFRONT_ENABLED });
@@ -77,7 +87,15 @@ export class EdgeDistribution extends Construct {
             originId,
             domainName: expr(props.originDomain),
             originPath: expr(props.originPath),
-            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+            customOriginConfig: {
+              httpPort: 80,
+              httpsPort: 443,
+              originProtocolPolicy: "https-only",
+              originSslProtocols: ["TLSv1.2"],
+              // Longer than API Gateway waits for the function, so that its answer (or its own 504) reaches the client, not CloudFront's 504
+              // after a cold start. At most 35 s: under CloudFront's default quota of 60 s, which a longer timeout would need raised.
+              originReadTimeout: exprNumber(`ceil(${props.integrationTimeoutMs} / 1000) + ${ORIGIN_READ_SLACK_SECONDS}`),
+            },
             customHeader: [{ name: ORIGIN_VERIFY_HEADER, value: expr(`sensitive(${address(secret)}[0].output.secret)`) }],
           },
         ],

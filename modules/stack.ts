@@ -76,7 +76,7 @@ export class McpServerStack extends TerraformStack {
       publicBaseUrl,
       authorizerPreconditions: auth.preconditions(),
     });
-    const edge = new EdgeDistribution(this, "edge", { platform: where, originDomain: api.originDomain, originPath: api.originPath });
+    const edge = new EdgeDistribution(this, "edge", { platform: where, originDomain: api.originDomain, originPath: api.originPath, integrationTimeoutMs: api.integrationTimeoutMs });
     const mcpEndpoint = local(this, "mcp_endpoint", `"\${${publicBaseUrl}}/mcp"`);
 
     // The server's own settings (the handler reads these); MCP_SESSIONS_TABLE exists only when sessions are on.
