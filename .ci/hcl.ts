@@ -119,7 +119,7 @@ export function body(content: Record<string, Json>, schema: BlockSchema | undefi
       }
       continue;
     }
-    const isReferenceList = name === "depends_on" || name === "ignore_changes";
+    const isReferenceList = name === "depends_on" || name === "ignore_changes" || name === "replace_triggered_by";
     // A dynamic block's iterator is a bare name.
     const rendered = isReferenceList ? references(raw as string[], indent) : name === "iterator" ? String(raw) : value(raw, indent);
     lines.push(`${indent}${key(name)} = ${rendered}`);
@@ -127,7 +127,7 @@ export function body(content: Record<string, Json>, schema: BlockSchema | undefi
   return lines.filter((l) => l !== "").join("\n");
 }
 
-/** `depends_on` and `ignore_changes` take references, not strings. */
+/** `depends_on`, `ignore_changes` and `replace_triggered_by` take references, not strings. */
 function references(list: string[], indent: string): string {
   return `[\n${list.map((r) => `${indent}  ${r.replace(/^\$\{(.*)\}$/, "$1")},`).join("\n")}\n${indent}]`;
 }
