@@ -21,7 +21,7 @@ describe.concurrent("resource properties for every switch", () => {
     });
     expect(fn.vpc_config[0].subnet_ids).toHaveLength(3);
     expect(fn.vpc_config[0].security_group_ids).toEqual(["sg-0a1b2c3d4e5f60718", "sg-0f1e2d3c4b5a69788"]);
-    expect(resourceAt(p, "aws_iam_role.lambda").values.name).toBe("mcp-server-lambda");
+    expect(resourceAt(p, "aws_iam_role.lambda").values.name).toBe("mcp-server-lambda-us-east-1");
   });
 
   it("always: the integration waits one second longer than the function, and the alarms follow both timeouts", async () => {
@@ -453,6 +453,25 @@ describe.concurrent("resource properties for every switch", () => {
     expect(resourceAt(p, "aws_cloudwatch_log_group.api").values.name).toBe("/aws/apigateway/mcp-tools");
     expect(resourceAt(p, "aws_sns_topic.alarms").values.name).toBe("mcp-tools-alarms");
     expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_5xx").values.alarm_name).toBe("mcp-tools-api-5xx");
+  });
+
+  it("name: names that are global to the account (IAM roles, CloudFront's headers policy) carry the region, so the same name deploys in a second region", async () => {
+    const global = ["aws_iam_role", "aws_cloudfront_response_headers_policy"];
+    const namesIn = async (overrides: Record<string, unknown>) => {
+      const p = await plan(example("cloudfront-waf"), { enable_sessions: true, ...overrides });
+      return global.flatMap((type) => resourcesOf(p, type).map((r) => r.values.name as string));
+    };
+    const east = await namesIn({});
+    const west = await namesIn({
+      region: "us-west-2",
+      kms_key_arn: "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      certificate_arn: "arn:aws:acm:us-west-2:111122223333:certificate/1b2c3d4e-5f60-7182-93a4-b5c6d7e8f9a0",
+    });
+    expect(east).toEqual(["mcp-server-lambda-us-east-1", "mcp-server-tenant-access-us-east-1", "mcp-server-security-headers-us-east-1"]);
+    expect(west.filter((name) => east.includes(name))).toEqual([]);
+    // IAM role names take 64 characters: the longest name and one of the longest regions still fit.
+    const longest = await plan(example("sessions"), { name: `m${"x".repeat(31)}`, region: "ap-southeast-4", kms_key_arn: "arn:aws:kms:ap-southeast-4:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
+    for (const role of resourcesOf(longest, "aws_iam_role")) expect(role.values.name.length, role.values.name).toBeLessThanOrEqual(64);
   });
 
   it("log_retention_days: applies to both log groups", async () => {

@@ -15,7 +15,7 @@ const FUNCTION = {
     function_name: "mcp-server",
     package_type: "Image",
     arn: "arn:aws:lambda:us-east-1:111122223333:function:mcp-server",
-    role: "arn:aws:iam::111122223333:role/mcp-server-lambda",
+    role: "arn:aws:iam::111122223333:role/mcp-server-lambda-us-east-1",
     // As in examples/minimal.tfvars: the function's postcondition reads the VPC Lambda derived from the subnets.
     vpc_config: [{ subnet_ids: ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"], security_group_ids: ["sg-0a1b2c3d4e5f60718"], vpc_id: "vpc-0a1b2c3d4e5f60718", ipv6_allowed_for_dual_stack: false }],
   },

@@ -60,7 +60,8 @@ export class EdgeDistribution extends Construct {
     const headers = withAddress(
       new CloudfrontResponseHeadersPolicy(this, "security-headers", {
         count: enabled,
-        name: "${var.name}-security-headers",
+        // Response headers policy names are global to the account, like IAM's.
+        name: `\${var.name}-security-headers-\${${props.platform.region}}`,
         comment: "${var.name} MCP server: HSTS and no content sniffing, framing or referrers",
         securityHeadersConfig: {
           strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, override: true },

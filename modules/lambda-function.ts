@@ -51,7 +51,8 @@ export class McpFunction extends Construct {
 
     this.role = withAddress(
       new IamRole(this, "role", {
-        name: "${var.name}-lambda",
+        // IAM names are global to the account: the region keeps a second deployment of the same name elsewhere from colliding.
+        name: `\${var.name}-lambda-\${${region}}`,
         description: "Execution role of the MCP server function",
         assumeRolePolicy: expr(`jsonencode({
           Version   = "2012-10-17"

@@ -66,7 +66,8 @@ export class SessionsTable extends Construct {
     const tenantAccess = withAddress(
       new IamRole(this, "tenant-access", {
         count: countWhen(SessionsTable.enabled),
-        name: "${var.name}-tenant-access",
+        // IAM names are global to the account: the region keeps a second deployment of the same name elsewhere from colliding.
+        name: `\${var.name}-tenant-access-\${${platform.region}}`,
         description: "Assumed by the MCP server function per tenant; reaches only that tenant's sessions",
         maxSessionDuration: 3600,
         // Only the function's role, only with the tenant tag, and no other tag key.
