@@ -45,6 +45,11 @@ const CASES: Case[] = [
   validation("certificate_arn", { ...domain, certificate_arn: "mcp.example.com" }, "fails when certificate_arn is not an ACM ARN"),
   validation("mtls_truststore_uri", { ...domain, mtls_truststore_uri: "https://bucket/ca.pem" }, "fails when mtls_truststore_uri is not an S3 URI"),
   validation("mtls_truststore_version", { ...domain, ...truststore, mtls_truststore_version: "v 1/2" }, "fails when mtls_truststore_version is not an S3 version id"),
+  {
+    name: "fails when image_uri names an image in another region than the function's",
+    vars: { image_uri: "444455556666.dkr.ecr.us-west-2.amazonaws.com/mcp-server:1.0.0" },
+    expected: "image_uri names an image in region us-west-2, but the module deploys to us-east-1",
+  },
   { name: "fails when custom_domain_name has no certificate", vars: { custom_domain_name: "mcp.example.com" }, expected: "custom_domain_name needs certificate_arn" },
   {
     name: "fails when the custom domain's certificate is in another region than the API",

@@ -8,13 +8,21 @@ import { Platform } from "./platform.js";
  * see that variable). Each says what is wrong and what to set instead.
  */
 
-/** Guards on the function: an image to run, a key in its region, and tenant isolation it can honour. */
+/** HCL: the region of `var.image_uri`'s repository, or "" without one. */
+const IMAGE_REGION = 'try(regex("^[0-9]{12}\\\\.dkr\\\\.ecr(?:-fips)?\\\\.([a-z0-9-]+)\\\\.", var.image_uri)[0], "")';
+
+/** Guards on the function: an image to run, in its region, a key in its region, and tenant isolation it can honour. */
 export function functionGuards(p: Platform, major: AwsProviderMajor): Precondition[] {
   const guards: Precondition[] = [
     {
       condition: expr("var.image_uri != null || var.image_tag != null"),
       errorMessage:
         "No image to run: set image_tag (a tag pushed to the module's ECR repository, output ecr_repository_url) or image_uri (an image in another ECR repository).",
+    },
+    {
+      // The input's validation holds image_uri to <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/... (try: Terraform's || does not short-circuit).
+      condition: expr(`var.image_uri == null || ${IMAGE_REGION} == ${p.region}`),
+      errorMessage: `image_uri names an image in region \${${IMAGE_REGION}}, but the module deploys to \${${p.region}}: Lambda runs images from an ECR repository in the function's own region only. Replicate the image to \${${p.region}} (ECR replication) and give that URI.`,
     },
     {
       condition: expr(`split(":", var.kms_key_arn)[3] == ${p.region}`),

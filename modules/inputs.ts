@@ -80,7 +80,7 @@ export const INPUTS = {
   kms_key_arn: {
     type: "string",
     description:
-      "ARN of the customer managed KMS key that encrypts everything at rest: Lambda environment, log groups, ECR repository, sessions table, alarm topic. Must be in the deployment region; its key policy must allow the statements of the `kms_key_policy_statements` output.",
+      "ARN of the customer managed KMS key that encrypts everything at rest: Lambda environment, log groups, ECR repository, sessions table, alarm topic, CloudFront's access-log bucket. Must be in the deployment account and region; its key policy must allow the statements of the `kms_key_policy_statements` output.",
     validation: [
       {
         condition: 'can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.kms_key_arn))',
@@ -198,7 +198,7 @@ export const INPUTS = {
   image_uri: {
     type: "string",
     description:
-      "Full URI of a server image in another ECR repository, `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` or `@sha256:<digest>`. Overrides `image_tag`; when set, the module creates no repository.",
+      "Full URI of a server image in another ECR repository, `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>` or `@sha256:<digest>`. Overrides `image_tag`; when set, the module creates no repository. The repository must be in the deployment region (Lambda pulls images from its own region only; replicate a central registry's image there). In another account, its repository policy must let the function's account and the Lambda service pull (`ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`); see the README's Deploy section.",
     default: null,
     validation: [
       {
