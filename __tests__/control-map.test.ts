@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { synthesized } from "./support/evaluate.js";
@@ -80,5 +80,34 @@ describe("docs/aws-behaviours.md", () => {
       expect(row, "a test").toMatch(/`__tests__\/[^`]+\.test\.ts` › "/);
     }
     expect(expectNamedTestsExist(rows.join("\n"))).toBeGreaterThanOrEqual(rows.length);
+  });
+});
+
+describe("references between the project's own documents", () => {
+  /** The files whose text names other documents: the docs, and the code's comments. */
+  const sources = [
+    "README.md",
+    "CHANGELOG.md",
+    ...["docs", "modules", "handler", "__tests__", "__tests__/support", ".ci"].flatMap((dir) =>
+      readdirSync(join(ROOT, dir))
+        .filter((f) => /\.(md|ts)$/.test(f))
+        .map((f) => `${dir}/${f}`),
+    ),
+  ];
+
+  it("names only documents that exist (a path from the root, or a name in docs/)", () => {
+    let named = 0;
+    for (const source of sources) {
+      for (const [, doc] of readFileSync(join(ROOT, source), "utf8").matchAll(/(?<![\w/.-])((?:docs\/)?[A-Za-z0-9_-]+\.md)\b/g)) {
+        named++;
+        expect(existsSync(join(ROOT, doc)) || existsSync(join(ROOT, "docs", doc)), `${source} names ${doc}`).toBe(true);
+      }
+    }
+    expect(named).toBeGreaterThan(20);
+  });
+
+  it("gives an unreleased version no upgrade notes: nothing released can be upgraded from", () => {
+    const changelog = readFileSync(join(ROOT, "CHANGELOG.md"), "utf8");
+    for (const [, section] of changelog.matchAll(/^## [^\n]*unreleased[^\n]*\n([\s\S]*?)(?=^## |(?![\s\S]))/gm)) expect(section).not.toContain("**Upgrade**");
   });
 });

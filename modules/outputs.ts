@@ -6,7 +6,7 @@ import { markdownCell } from "./inputs.js";
 /** Every output of the module and what it is for; the README's outputs table is generated from this. */
 export const OUTPUTS = {
   mcp_endpoint: "URL MCP clients connect to: the CloudFront alias when `enable_cloudfront`, else the API's own URL, ending in `/mcp`.",
-  api_id: "ID of the HTTP API.",
+  api_id: "ID of the API: the HTTP API's, or the REST API's with `api_type = \"REST\"`.",
   function_name: "Name of the MCP server function.",
   function_arn: "ARN of the MCP server function.",
   ecr_repository_url: "URL of the module's ECR repository to push server images to; null when `image_uri` is used.",
@@ -18,7 +18,7 @@ export const OUTPUTS = {
   custom_domain_target:
     "Where `custom_domain_name`'s DNS record points: `domain_name` (the regional API Gateway host) and `hosted_zone_id`, for a Route 53 alias record. null without a custom domain.",
   kms_key_policy_statements:
-    "JSON list of the statements the KMS key's policy must contain so CloudWatch Logs and CloudWatch alarms can use the key. Known at plan time: add them before the first apply.",
+    "JSON list of the statements the KMS key's policy must contain so CloudWatch Logs, CloudWatch alarms and, with `enable_cloudfront`, CloudFront's log delivery can use the key. Known at plan time: add them before the first apply.",
 } as const;
 
 /** Name of a module output. */

@@ -14,7 +14,7 @@ export interface PolicyRule {
 
 /**
  * The rules FedRAMP reviewers' scanners apply to what this module creates:
- * the table of `controls.md` (checkov, trivy, AWS Config, Security Hub), the
+ * the rules the project's compliance brief lists (checkov, trivy, AWS Config, Security Hub), the
  * checkov rules for the resources added since (the REST front and its custom
  * domain, CloudFront's log bucket), and our own rules (EDGE, THROTTLE). Each
  * has a test in `policy.test.ts` named after it, or an entry in
