@@ -155,6 +155,11 @@ const CASES: Case[] = [
     expected: "must be a REGIONAL web ACL",
   },
   {
+    name: "fails when the REST stage gets a REGIONAL web ACL of another region",
+    vars: { api_type: "REST", waf_acl_arn: "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/mcp/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+    expected: "waf_acl_arn is a REGIONAL web ACL in eu-west-1, but the REST stage is in us-east-1",
+  },
+  {
     name: "fails when tenant isolation is enabled behind the HTTP API",
     vars: { enable_tenant_isolation: true },
     expected: "enable_tenant_isolation = true cannot work behind an HTTP API: every invoke of a tenant-isolated function must carry the X-Amz-Tenant-Id header, and API Gateway HTTP APIs cannot set x-amz-* headers. Set api_type = \"REST\"",
@@ -172,6 +177,12 @@ describe.concurrent("plan-time validations and guards", () => {
     if (inject("awsProviderMajor") !== 5) skip("the offline mirror holds a 6.x provider; the 5.x message is checked in synth.test.ts");
     const { errors } = await planDiagnostics(example("minimal"), { enable_tenant_isolation: true });
     expect(errors.join("\n")).toContain(`needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER}`);
+  });
+
+  it("fails with the guard's own message alone when CloudFront has no aliases, not Terraform's index error beside it", async () => {
+    const { errors } = await planDiagnostics(example("minimal"), { enable_cloudfront: true, cloudfront_certificate_arn: cloudfront.cloudfront_certificate_arn });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("enable_cloudfront needs cloudfront_certificate_arn (an ACM certificate in us-east-1) and cloudfront_aliases");
   });
 
   it("warns (and still plans) when CloudFront fronts an API whose execute-api URL stays on", async () => {

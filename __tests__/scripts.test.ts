@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { providerMirror, ROOT } from "./support/terraform-workdir.js";
+import { assignedNames, closest } from "../.ci/var-file-check.js";
 
 const run = promisify(execFile);
 
@@ -41,6 +42,38 @@ describe("plan scripts", () => {
     const { code, stderr } = await script("terraform-plan", ["--offline", "examples/nope.tfvars"]);
     expect(code).toBe(2);
     expect(stderr).toContain("no such var file: examples/nope.tfvars");
+  });
+
+  it.each([
+    ["an HCL var file", "lamda_timeout.tfvars", (base: string) => `${base}\nlamda_timeout = 10\n`],
+    ["a JSON var file", "lamda_timeout.tfvars.json", () => JSON.stringify({ region: "us-east-1", lamda_timeout: 10 })],
+  ])("fails when %s sets a variable the module does not declare, naming it and the closest declared one", async (_kind, file, content) => {
+    const path = join(mkdtempSync(join(tmpdir(), "var-file-")), file);
+    writeFileSync(path, content(readFileSync(join(ROOT, "examples/minimal.tfvars"), "utf8")));
+    const { code, stderr } = await script("terraform-plan", ["--offline", path]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('sets "lamda_timeout", which the module does not declare; did you mean "lambda_timeout"?');
+  });
+
+  it("reads only the top-level names of a var file: not map keys, comments, strings or heredocs", () => {
+    const text = [
+      "# region = \"commented\"",
+      "name = \"mcp\" // trailing = comment",
+      "tags = {",
+      "  owner = \"me\"",
+      "}",
+      "route_throttle_overrides = { \"POST /mcp\" = { rate_limit = 1, burst_limit = 2 } }",
+      "/* kms_key_arn = \"x\" */",
+      "description = <<EOT",
+      "lambda_timeout = 5",
+      "EOT",
+      "allowed_origins = [",
+      "  \"https://a.example\",",
+      "]",
+    ].join("\n");
+    expect(assignedNames(text, false)).toEqual(["name", "tags", "route_throttle_overrides", "description", "allowed_origins"]);
+    expect(closest("lamda_timeout", ["lambda_timeout", "lambda_memory_size"])).toBe("lambda_timeout");
+    expect(closest("zzz", ["lambda_timeout"])).toBeUndefined();
   });
 
   it("fails without a var file, printing the usage", async () => {

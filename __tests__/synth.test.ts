@@ -175,6 +175,12 @@ describe("MCP_AWS_PROVIDER_MAJOR", () => {
 });
 
 describe("README", () => {
+  it("tells the deployer that AWS keeps 100 of the account's concurrency unreserved, which the default reservation needs a quota of 200 for", () => {
+    expect(INPUTS.reserved_concurrent_executions.default).toBe(100);
+    expect(INPUTS.reserved_concurrent_executions.description).toContain("AWS keeps at least 100 of the account's concurrency unreserved");
+    expect(INPUTS.reserved_concurrent_executions.description).toContain("quota of 200");
+  });
+
   it("documents every input and output from their declarations (run npm run docs when this fails)", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     expect(renderReadme(readme)).toBe(readme);

@@ -59,6 +59,8 @@ export interface RestApiProps {
   readonly authorizerPreconditions: Precondition[];
   /** HCL: true when the default `execute-api` endpoint is off (a custom domain serves the API). */
   readonly disableExecuteApiEndpoint: string;
+  /** HCL: the deployment region, where a regional web ACL must be. */
+  readonly region: string;
 }
 
 /**
@@ -245,6 +247,10 @@ export class RestApi extends Construct {
               condition: expr('can(regex(":regional/webacl/", var.waf_acl_arn))'),
               errorMessage:
                 "waf_acl_arn must be a REGIONAL web ACL (ARN contains \":regional/webacl/\", in the API's region) to associate with the REST stage; a CLOUDFRONT-scoped ACL attaches only to a distribution (set enable_cloudfront).",
+            },
+            {
+              condition: expr(`!can(regex(":regional/webacl/", var.waf_acl_arn)) || split(":", var.waf_acl_arn)[3] == ${props.region}`),
+              errorMessage: `waf_acl_arn is a REGIONAL web ACL in \${split(":", var.waf_acl_arn)[3]}, but the REST stage is in \${${props.region}}: a stage takes a web ACL of its own region only. Create the ACL (scope REGIONAL) in \${${props.region}}.`,
             },
           ],
         },

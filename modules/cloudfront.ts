@@ -31,8 +31,12 @@ export class EdgeDistribution extends Construct {
   readonly originVerifySecret: string;
   readonly distribution: CloudfrontDistribution;
 
-  /** HCL: the public base URL on the first alias. */
-  static readonly baseUrl = '"https://${var.cloudfront_aliases[0]}"';
+  /**
+   * HCL: the public base URL on the first alias. Without an alias it names
+   * none: the distribution's guard says what is missing, rather than
+   * Terraform's "Invalid index" beside it.
+   */
+  static readonly baseUrl = '"https://${try(var.cloudfront_aliases[0], "cloudfront-aliases-missing.invalid")}"';
 
   /**
    * @param props.originDomain, props.originPath HCL: where the API answers (host, and the REST stage prefix).

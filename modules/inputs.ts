@@ -234,7 +234,8 @@ export const INPUTS = {
   },
   reserved_concurrent_executions: {
     type: "number",
-    description: "Concurrent executions reserved for (and capping) the function, at least 1 (CM-7, CKV_AWS_115). The account's unreserved pool must keep 100.",
+    description:
+      "Concurrent executions reserved for (and capping) the function, at least 1 (CM-7, CKV_AWS_115). AWS keeps at least 100 of the account's concurrency unreserved in each region, so the default of 100 needs a concurrency quota of 200 or more: new accounts often start at 10 or 100 (Service Quotas, Lambda \"Concurrent executions\"), where PutFunctionConcurrency fails until you lower this or raise the quota.",
     default: 100,
     validation: [
       {
