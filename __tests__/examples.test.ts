@@ -36,6 +36,10 @@ const REST_FRONT = [
   "aws_api_gateway_method_settings.all[0]",
   ...["mcp", "protected_resource", "protected_resource_mcp", "well_known"].map((r) => `aws_api_gateway_resource.${r}[0]`),
   "aws_api_gateway_stage.this[0]",
+  // api_gateway_cloudwatch_role = "create", the default: the account's logging role in the region, which a REST stage needs.
+  "aws_api_gateway_account.this[0]",
+  "aws_iam_role.api_gateway_cloudwatch[0]",
+  "aws_iam_role_policy.api_gateway_cloudwatch[0]",
 ];
 const INTERNAL_POOL = ["aws_cognito_resource_server.this[0]", "aws_cognito_user_pool.this[0]", "aws_cognito_user_pool_client.this[0]", "aws_cognito_user_pool_domain.this[0]"];
 const OWN_REPOSITORY = ["aws_ecr_lifecycle_policy.this[0]", "aws_ecr_repository.this[0]"];

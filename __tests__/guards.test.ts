@@ -61,6 +61,7 @@ const CASES: Case[] = [
   { name: "fails when a truststore version is given without its URI", vars: { ...domain, mtls_truststore_version: "3" }, expected: "mtls_truststore_version pins a version of mtls_truststore_uri" },
   { name: "fails when mutual TLS is combined with CloudFront", vars: { ...domain, ...truststore, ...cloudfront }, expected: "cannot be combined with enable_cloudfront" },
   validation("name", { name: "MCP_Server" }, "fails when name has uppercase letters or underscores"),
+  validation("api_gateway_cloudwatch_role", { api_gateway_cloudwatch_role: "manage" }, "fails when api_gateway_cloudwatch_role is neither create nor existing"),
   validation("tags", { tags: { "aws:owner": "me" } }, "fails when a tag key uses the reserved aws: prefix"),
   validation("region", { region: "useast1" }, "fails when region is not a region name"),
   validation("kms_key_arn", { kms_key_arn: "alias/mcp" }, "fails when kms_key_arn is an alias"),

@@ -397,6 +397,7 @@ describe("IAM: every policy document in the configuration, evaluated for every e
     for (const d of trusts)
       for (const s of d.statements) {
         if (d.where.endsWith("aws_iam_role.tenant_access")) expect(s.Principal, d.where).toEqual({ AWS: "<aws_iam_role.lambda.arn>" });
+        else if (d.where.endsWith("aws_iam_role.api_gateway_cloudwatch")) expect(s.Principal, d.where).toEqual({ Service: "apigateway.amazonaws.com" });
         else expect(s.Principal, d.where).toEqual({ Service: "lambda.amazonaws.com" });
       }
   });
@@ -437,7 +438,7 @@ const EXCEPTION_APPLIES: Record<string, (p: PlanJson, example: string) => string
   CKV2_AWS_31: ownWebAcls,
   CKV_AWS_120: caches,
   CKV_AWS_225: caches,
-  CKV2_AWS_4: (p) => [...addressesOf(p, "aws_api_gateway_method_settings", (v) => ![undefined, "OFF"].includes(v.settings[0].logging_level)), ...addressesOf(p, "aws_api_gateway_account")],
+  CKV2_AWS_4: (p) => addressesOf(p, "aws_api_gateway_method_settings", (v) => ![undefined, "OFF"].includes(v.settings[0].logging_level)),
   CKV2_AWS_51: otherIntegrations,
   CKV2_AWS_53: (p) => [...otherIntegrations(p), ...addressesOf(p, "aws_api_gateway_method", (v) => Object.keys(v.request_models ?? {}).length > 0)],
   CKV_AWS_290: (_p, example) =>

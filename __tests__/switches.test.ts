@@ -128,6 +128,25 @@ describe.concurrent("resource properties for every switch", () => {
     expect(resourcesOf(p, "aws_apigatewayv2_api")).toEqual([]);
   });
 
+  it("api_type REST: the account's CloudWatch Logs role is set in the region before the stage (create, the default); existing leaves the setting alone", async () => {
+    const p = await plan(example("rest-waf"));
+    const role = resourceAt(p, "aws_iam_role.api_gateway_cloudwatch[0]").values;
+    expect(role.name).toBe("mcp-server-apigw-logs-us-east-1");
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const policy = JSON.parse((await evaluate(example("rest-waf"), {}, "aws_iam_role_policy.api_gateway_cloudwatch", ["policy"])) as string);
+    // The role serves every REST API of the account and region (the setting is theirs too), and nothing else.
+    // (Partition and region are data sources: placeholders when evaluated offline.)
+    expect(policy.Statement).toEqual([expect.objectContaining({ Effect: "Allow", Resource: expect.stringMatching(/^arn:<data\.aws_partition\.current\.partition>:logs:<data\.aws_region\.current\.\w+>:111122223333:log-group:\*$/) })]);
+    expect(configurationOf(p, "aws_api_gateway_account.this").expressions.cloudwatch_role_arn.references).toContain("aws_iam_role.api_gateway_cloudwatch");
+    expect(configurationOf(p, "aws_api_gateway_stage.this").depends_on).toContain("aws_api_gateway_account.this");
+
+    const existing = await plan(example("rest-waf"), { api_gateway_cloudwatch_role: "existing" });
+    for (const type of ["aws_api_gateway_account", "aws_iam_role"]) expect(resourcesOf(existing, type).map((r) => r.address).filter((a) => !a.includes("lambda") && !a.includes("tenant_access"))).toEqual([]);
+    expect(resourceAt(existing, "aws_api_gateway_stage.this[0]").values.stage_name).toBe("v1");
+    // The HTTP front needs no account setting.
+    expect(resourcesOf(await plan(example("minimal")), "aws_api_gateway_account")).toEqual([]);
+  });
+
   it("api_type REST: the 401 points at the protected resource metadata (RFC 9728), and clients use the stage URL", async () => {
     const p = await plan(example("rest-waf"));
     expect(resourceAt(p, "aws_api_gateway_gateway_response.unauthorized[0]").values).toMatchObject({ response_type: "UNAUTHORIZED", status_code: "401" });

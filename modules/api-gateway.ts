@@ -70,7 +70,7 @@ export class ApiGateway extends Construct {
     this.http = new HttpApi(this, "http", { ...front, issuer: props.issuer, clientId: props.clientId });
     this.rest = new RestApi(this, "rest", {
       ...front,
-      region,
+      platform: props.platform,
       userPoolArn: props.userPoolArn,
       resourceMetadataUrl: `"\${${props.publicBaseUrl}}/.well-known/oauth-protected-resource/mcp"`,
     });

@@ -10,6 +10,8 @@ import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { ApiGatewayCloudWatchRole } from "./api-gateway-account.js";
+import { Platform } from "./platform.js";
 import { address, countWhen, expr, exprList, exprMap, exprNumber, forEachIn, hclObject, local, optionalAttr, withAddress } from "./expressions.js";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { MCP_ROUTE_KEYS, MCP_SCOPE, ROUTE_KEYS } from "./routes.js";
@@ -59,8 +61,8 @@ export interface RestApiProps {
   readonly authorizerPreconditions: Precondition[];
   /** HCL: true when the default `execute-api` endpoint is off (a custom domain serves the API). */
   readonly disableExecuteApiEndpoint: string;
-  /** HCL: the deployment region, where a regional web ACL must be. */
-  readonly region: string;
+  /** Where the API is deployed: a regional web ACL must be in its region, and the account's logging role names it. */
+  readonly platform: Platform;
 }
 
 /**
@@ -190,6 +192,7 @@ export class RestApi extends Construct {
       "this",
     );
 
+    const cloudWatchRole = new ApiGatewayCloudWatchRole(this, "cloudwatch-role", { platform: props.platform, restFront: REST_FRONT });
     this.stage = withAddress(
       new ApiGatewayStage(this, "stage", {
         count: built,
@@ -198,6 +201,8 @@ export class RestApi extends Construct {
         deploymentId: expr(`${address(deployment)}[0].id`),
         xrayTracingEnabled: true,
         accessLogSettings: { destinationArn: expr(props.logGroupArn), format: expr(`jsonencode(${hclObject(REST_ACCESS_LOG_FORMAT)})`) },
+        // A stage with access logs fails to create until the account's CloudWatch Logs role is set in the region.
+        dependsOn: [cloudWatchRole.setting],
       }),
       "this",
     );
@@ -249,8 +254,8 @@ export class RestApi extends Construct {
                 "waf_acl_arn must be a REGIONAL web ACL (ARN contains \":regional/webacl/\", in the API's region) to associate with the REST stage; a CLOUDFRONT-scoped ACL attaches only to a distribution (set enable_cloudfront).",
             },
             {
-              condition: expr(`!can(regex(":regional/webacl/", var.waf_acl_arn)) || split(":", var.waf_acl_arn)[3] == ${props.region}`),
-              errorMessage: `waf_acl_arn is a REGIONAL web ACL in \${split(":", var.waf_acl_arn)[3]}, but the REST stage is in \${${props.region}}: a stage takes a web ACL of its own region only. Create the ACL (scope REGIONAL) in \${${props.region}}.`,
+              condition: expr(`!can(regex(":regional/webacl/", var.waf_acl_arn)) || split(":", var.waf_acl_arn)[3] == ${props.platform.region}`),
+              errorMessage: `waf_acl_arn is a REGIONAL web ACL in \${split(":", var.waf_acl_arn)[3]}, but the REST stage is in \${${props.platform.region}}: a stage takes a web ACL of its own region only. Create the ACL (scope REGIONAL) in \${${props.platform.region}}.`,
             },
           ],
         },

@@ -136,6 +136,19 @@ export const INPUTS = {
       },
     ],
   },
+  api_gateway_cloudwatch_role: {
+    type: "string",
+    description:
+      "Applies with `api_type = \"REST\"`: a REST stage writes access logs only once the account's API Gateway CloudWatch Logs role is set in its region, a setting a fresh account does not have. `create`: the module creates a role for it and sets it (`aws_api_gateway_account`); the setting is per account and region, so every REST API there then logs through that role, and when the module is destroyed hashicorp/aws 6.x resets the setting (REST logging stops in that region until it is set again) while 5.x leaves it naming the deleted role. `existing`: the setting is already managed elsewhere (a landing zone, another stack) and the module leaves it alone; a stage in a region where it was never set fails to create.",
+    default: "create",
+    validation: [
+      {
+        condition: 'contains(["create", "existing"], var.api_gateway_cloudwatch_role)',
+        message:
+          "api_gateway_cloudwatch_role must be \"create\" (the module sets the account's API Gateway CloudWatch Logs role in this region) or \"existing\" (the setting is managed elsewhere; the module leaves it alone).",
+      },
+    ],
+  },
   custom_domain_name: {
     type: "string",
     description:
