@@ -22,6 +22,7 @@ describe("optionsFromEnvironment", () => {
       MCP_RESOURCE_URL: "https://mcp.example.com/mcp",
       MCP_SCOPES: "mcp/invoke",
       MCP_ALLOWED_ORIGINS: "https://a.example.com, https://b.example.com",
+      MCP_CLIENT_IDS: "1example23456789abcdefghij,2example23456789abcdefghij",
       MCP_ORIGIN_VERIFY_SECRET: "s",
       MCP_SESSIONS_TABLE: "mcp-server-sessions",
       MCP_SESSION_TTL_SECONDS: "3600",
@@ -32,6 +33,7 @@ describe("optionsFromEnvironment", () => {
       resourceUrl: "https://mcp.example.com/mcp",
       scopes: ["mcp/invoke"],
       allowedOrigins: ["https://a.example.com", "https://b.example.com"],
+      allowedClients: ["1example23456789abcdefghij", "2example23456789abcdefghij"],
       originVerifySecret: "s",
     });
     expect(Object.keys(options.sessions!).sort()).toEqual(["create", "delete", "touch"]);
@@ -76,6 +78,7 @@ describe("optionsFromEnvironment", () => {
       resourceUrl: undefined,
       scopes: ["mcp/invoke"],
       allowedOrigins: [],
+      allowedClients: [],
       originVerifySecret: undefined,
       sessions: undefined,
     });

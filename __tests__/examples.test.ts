@@ -41,7 +41,13 @@ const REST_FRONT = [
   "aws_iam_role.api_gateway_cloudwatch[0]",
   "aws_iam_role_policy.api_gateway_cloudwatch[0]",
 ];
-const INTERNAL_POOL = ["aws_cognito_resource_server.this[0]", "aws_cognito_user_pool.this[0]", "aws_cognito_user_pool_client.this[0]", "aws_cognito_user_pool_domain.this[0]"];
+/** The module's pool, with one app client per tenant (default: one tenant, "default"). */
+const internalPool = (...tenants: string[]) => [
+  "aws_cognito_resource_server.this[0]",
+  "aws_cognito_user_pool.this[0]",
+  "aws_cognito_user_pool_domain.this[0]",
+  ...(tenants.length ? tenants : ["default"]).map((t) => `aws_cognito_user_pool_client.tenant["${t}"]`),
+];
 const OWN_REPOSITORY = ["aws_ecr_lifecycle_policy.this[0]", "aws_ecr_repository.this[0]"];
 const SESSIONS = ["aws_dynamodb_table.sessions[0]", "aws_iam_role.tenant_access[0]", "aws_iam_role_policy.sessions[0]", "aws_iam_role_policy.tenant_access[0]"];
 const CLOUDFRONT = [
@@ -55,16 +61,16 @@ const emails = (...addresses: string[]) => addresses.map((a) => `aws_sns_topic_s
 
 /** What each example deploys: stable, readable addresses (they are part of the module's contract). */
 const EXPECTED: Record<string, string[]> = {
-  minimal: [...ALWAYS, ...HTTP_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...emails("oncall@example.com")],
+  minimal: [...ALWAYS, ...HTTP_FRONT, ...internalPool(), ...OWN_REPOSITORY, ...emails("oncall@example.com")],
   "external-pool": [...ALWAYS, ...HTTP_FRONT],
-  sessions: [...ALWAYS, ...HTTP_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...SESSIONS, ...emails("oncall@example.com", "security@example.com")],
-  "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...CLOUDFRONT, "aws_apigatewayv2_domain_name.this[0]", "aws_apigatewayv2_api_mapping.this[0]"],
-  "rest-waf": [...ALWAYS, ...REST_FRONT, ...INTERNAL_POOL, ...OWN_REPOSITORY, ...SESSIONS, 'aws_api_gateway_method_settings.override["POST /mcp"]', "aws_wafv2_web_acl_association.stage[0]"],
+  sessions: [...ALWAYS, ...HTTP_FRONT, ...internalPool("acme", "globex"), ...OWN_REPOSITORY, ...SESSIONS, ...emails("oncall@example.com", "security@example.com")],
+  "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...internalPool(), ...OWN_REPOSITORY, ...CLOUDFRONT, "aws_apigatewayv2_domain_name.this[0]", "aws_apigatewayv2_api_mapping.this[0]"],
+  "rest-waf": [...ALWAYS, ...REST_FRONT, ...internalPool("acme", "globex", "initech"), ...OWN_REPOSITORY, ...SESSIONS, 'aws_api_gateway_method_settings.override["POST /mcp"]', "aws_wafv2_web_acl_association.stage[0]"],
   "rest-isolated": [...ALWAYS, ...REST_FRONT, ...OWN_REPOSITORY, ...SESSIONS],
   "rest-domain-mtls": [
     ...ALWAYS,
     ...REST_FRONT,
-    ...INTERNAL_POOL,
+    ...internalPool(),
     ...OWN_REPOSITORY,
     ...SESSIONS,
     "aws_wafv2_web_acl_association.stage[0]",

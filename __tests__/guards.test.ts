@@ -84,6 +84,19 @@ const CASES: Case[] = [
   validation("cognito_user_pool_endpoint", { cognito_user_pool_endpoint: "https://login.example.com" }, "fails when cognito_user_pool_endpoint is not a Cognito endpoint"),
   validation("cognito_user_pool_arn", { cognito_user_pool_arn: "us-east-1_AbCdEf123" }, "fails when cognito_user_pool_arn is not a user pool ARN"),
   validation("cognito_client_id", { cognito_client_id: "not a client id!" }, "fails when cognito_client_id has invalid characters"),
+  validation("cognito_client_ids", { cognito_client_ids: ["1example23456789abcdefghij", "not a client id!"] }, "fails when a cognito_client_ids entry has invalid characters"),
+  validation("tenants", { tenants: ["acme", "Globex Corp"] }, "fails when a tenant name is not lowercase letters, digits and hyphens"),
+  { name: "fails when the module's pool has no tenant (nobody could call)", vars: { tenants: [] }, expected: "tenants is empty: the module's pool would have no app client" },
+  {
+    name: "fails when the HTTP API would take more than 50 clients as its audience (an API Gateway quota)",
+    vars: { tenants: Array.from({ length: 51 }, (_, i) => `t${i}`) },
+    expected: "The HTTP API's JWT authorizer takes at most 50 app clients as its audience",
+  },
+  {
+    name: "fails when more than 100 clients would be allowed (the function's environment holds 4 KB)",
+    vars: { api_type: "REST", tenants: Array.from({ length: 101 }, (_, i) => `t${i}`) },
+    expected: "At most 100 app clients may be allowed",
+  },
   validation("session_ttl_seconds", { session_ttl_seconds: 10 }, "fails when session_ttl_seconds is under 5 minutes"),
   validation("tenant_claim", { tenant_claim: "custom:tenant_id" }, "fails when tenant_claim has characters API Gateway expressions cannot hold"),
   validation("throttling_rate_limit", { throttling_rate_limit: 0 }, "fails when throttling_rate_limit is 0"),
@@ -113,7 +126,7 @@ const CASES: Case[] = [
   {
     name: "fails when only some external Cognito inputs are given, naming the missing ones",
     vars: { cognito_user_pool_id: "us-east-1_AbCdEf123" },
-    expected: "missing: cognito_user_pool_endpoint, cognito_client_id. Set the missing ones",
+    expected: "missing: cognito_user_pool_endpoint, cognito_client_id or cognito_client_ids. Set the missing ones",
   },
   {
     name: "fails when the external pool endpoint names another pool",

@@ -154,6 +154,13 @@ describe.each(FRONTS)("2025 status rules through the Lambda handler on $name eve
       expect(front.header(result, "allow")).toBe("POST");
     }
   });
+  it("403 for an app client that is not on the allowed list, as the REST authorizer checks no client; one on it is served", async () => {
+    const only = (allowedClients: string[]) => createLambdaHandler({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], allowedClients, log: () => undefined });
+    const refused = (await only(["globex-client-id", "initech-client-id"])(front.initialize() as HttpApiEvent, context)) as AnyResult;
+    expect(refused.statusCode).toBe(403);
+    expect(JSON.parse(refused.body!).error.message).toContain("This app client is not allowed to call this server");
+    expect(((await only(["globex-client-id", "acme"])(front.initialize() as HttpApiEvent, context)) as AnyResult).statusCode).toBe(200);
+  });
   it("403 when the authorizer's claims lack the tenant claim", async () => {
     expect((await run(event((e) => front.dropClaims(e)))).statusCode).toBe(403);
   });

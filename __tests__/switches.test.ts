@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, synthesized } from "./support/evaluate.js";
-import { configurationOf, example, outputOf, plan, resourceAt, resourcesOf } from "./support/terraform.js";
+import { configurationOf, example, outputOf, plan, planOver, resourceAt, resourcesOf } from "./support/terraform.js";
 
 const environment = (base: string, overrides = {}) =>
   evaluate(example(base), overrides, "aws_lambda_function.this", ["environment", "variables"]) as Promise<Record<string, string>>;
@@ -246,6 +246,8 @@ describe.concurrent("resource properties for every switch", () => {
     expect(await environment("sessions")).toEqual({
       LOG_LEVEL: "info",
       MCP_ALLOWED_ORIGINS: "",
+      // The example's two tenants: their app clients.
+      MCP_CLIENT_IDS: "<aws_cognito_user_pool_client.tenant.id>,<aws_cognito_user_pool_client.tenant.id>",
       MCP_ISSUER: "https://<aws_cognito_user_pool.this.endpoint>",
       MCP_RESOURCE_URL: "https://<aws_apigatewayv2_api.this.api_endpoint>/mcp",
       MCP_SCOPES: "mcp/invoke",
@@ -256,7 +258,7 @@ describe.concurrent("resource properties for every switch", () => {
     });
   });
 
-  it("internal pool: pool with deletion protection and no self sign-up, resource server, client_credentials-only client", async () => {
+  it("internal pool: pool with deletion protection and no self sign-up, resource server, one client_credentials-only client per tenant", async () => {
     const p = await plan(example("minimal"));
     expect(resourceAt(p, "aws_cognito_user_pool.this[0]").values).toMatchObject({
       name: "mcp-server",
@@ -264,16 +266,47 @@ describe.concurrent("resource properties for every switch", () => {
       admin_create_user_config: [expect.objectContaining({ allow_admin_create_user_only: true })],
     });
     expect(resourceAt(p, "aws_cognito_resource_server.this[0]").values).toMatchObject({ identifier: "mcp", scope: [expect.objectContaining({ scope_name: "invoke" })] });
-    expect(resourceAt(p, "aws_cognito_user_pool_client.this[0]").values).toMatchObject({
+    // The default: one tenant, "default".
+    expect(resourcesOf(p, "aws_cognito_user_pool_client").map((c) => c.address)).toEqual(['aws_cognito_user_pool_client.tenant["default"]']);
+    expect(resourceAt(p, 'aws_cognito_user_pool_client.tenant["default"]').values).toMatchObject({
+      name: "mcp-server-default",
       generate_secret: true,
       allowed_oauth_flows: ["client_credentials"],
       allowed_oauth_flows_user_pool_client: true,
       allowed_oauth_scopes: ["mcp/invoke"],
     });
-    const authorizer = (path: string) => evaluate(example("minimal"), {}, "aws_apigatewayv2_authorizer.this", ["jwt_configuration", path]);
-    expect(await authorizer("issuer")).toBe("https://<aws_cognito_user_pool.this.endpoint>");
-    expect(await authorizer("audience")).toEqual(["<aws_cognito_user_pool_client.this.id>"]);
+    expect(await evaluate(example("minimal"), {}, "aws_apigatewayv2_authorizer.this", ["jwt_configuration", "issuer"])).toBe("https://<aws_cognito_user_pool.this.endpoint>");
     expect(p.output_changes.cognito_token_endpoint.after_unknown).toBe(true);
+  });
+
+  describe.each([
+    ["HTTP", "minimal"],
+    ["REST", "rest-waf"],
+  ])("tenants on the %s front", (front, base) => {
+    const POOL = {
+      type: "aws_cognito_user_pool",
+      name: "this",
+      index: 0,
+      attributes: { id: "us-east-1_AbCdEf123", name: "mcp-server", arn: "arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123", endpoint: "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123" },
+    };
+    const client = (tenant: string) => ({
+      type: "aws_cognito_user_pool_client",
+      name: "tenant",
+      index: tenant,
+      attributes: { id: `${tenant}-client-id-0123456789`, name: `mcp-server-${tenant}`, user_pool_id: POOL.attributes.id, generate_secret: true },
+    });
+
+    it("one app client per tenant; the server allows them all (and the HTTP authorizer takes them as its audience); the output maps each tenant to its client", async () => {
+      const p = await planOver([POOL, client("acme"), client("globex")], example(base), { tenants: ["globex", "acme"] });
+      expect(resourcesOf(p, "aws_cognito_user_pool_client").map((c) => c.values.name).sort()).toEqual(["mcp-server-acme", "mcp-server-globex"]);
+      const ids = ["acme-client-id-0123456789", "globex-client-id-0123456789"];
+      if (front === "HTTP") expect(resourceAt(p, "aws_apigatewayv2_authorizer.this[0]").values.jwt_configuration[0].audience).toEqual(ids);
+      // The function's environment is known only after apply (it holds the API's URL): evaluated with its references as placeholders.
+      expect((await environment(base, { tenants: ["globex", "acme"] })).MCP_CLIENT_IDS).toBe("<aws_cognito_user_pool_client.tenant.id>,<aws_cognito_user_pool_client.tenant.id>");
+      expect(outputOf(p, "tenant_client_ids")).toEqual({ acme: ids[0], globex: ids[1] });
+      expect(outputOf(p, "cognito_client_id")).toBeNull();
+      expect(outputOf(p, "cognito_user_pool_id")).toBe("us-east-1_AbCdEf123");
+    });
   });
 
   it("cognito_threat_protection: Plus plan with enforced threat protection by default; off, the Essentials plan", async () => {
@@ -283,7 +316,7 @@ describe.concurrent("resource properties for every switch", () => {
     expect(off).toMatchObject({ user_pool_tier: "ESSENTIALS", user_pool_add_ons: [expect.objectContaining({ advanced_security_mode: "OFF" })] });
   });
 
-  it("external pool: nothing Cognito is created; the authorizer trusts the given pool and client", async () => {
+  it("external pool: nothing Cognito is created; the authorizer trusts the given pool and clients, and the server allows only them", async () => {
     const p = await plan(example("external-pool"));
     expect(p.planned_values.root_module.resources.filter((r) => r.type.startsWith("aws_cognito"))).toEqual([]);
     expect(resourceAt(p, "aws_apigatewayv2_authorizer.this[0]").values).toMatchObject({
@@ -294,6 +327,13 @@ describe.concurrent("resource properties for every switch", () => {
     expect(outputOf(p, "cognito_issuer")).toBe("https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbCdEf123");
     expect(outputOf(p, "cognito_client_id")).toBe("1example23456789abcdefghij");
     expect(outputOf(p, "cognito_token_endpoint")).toBeNull();
+    expect(outputOf(p, "tenant_client_ids")).toEqual({});
+
+    const many = await plan(example("external-pool"), { cognito_client_ids: ["2example23456789abcdefghij", "1example23456789abcdefghij", "3example23456789abcdefghij"] });
+    const ids = ["1example23456789abcdefghij", "2example23456789abcdefghij", "3example23456789abcdefghij"];
+    expect(resourceAt(many, "aws_apigatewayv2_authorizer.this[0]").values.jwt_configuration[0].audience).toEqual(ids);
+    expect((await environment("external-pool", { cognito_client_ids: ["2example23456789abcdefghij", "3example23456789abcdefghij"] })).MCP_CLIENT_IDS).toBe(ids.join(","));
+    expect(outputOf(many, "cognito_client_id")).toBeNull();
   });
 
   it("image_tag: the module's repository (immutable, scanned, customer key, lifecycle) serves the image", async () => {

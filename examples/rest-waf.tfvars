@@ -11,6 +11,8 @@ image_tag = "0.1.0"
 api_type        = "REST"
 waf_acl_arn     = "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/mcp-api/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
 enable_sessions = true
+# The REST authorizer checks no app client; the server allows only these tenants' clients.
+tenants = ["acme", "globex", "initech"]
 
 route_throttle_overrides = {
   "POST /mcp" = { rate_limit = 40, burst_limit = 80 }

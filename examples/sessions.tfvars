@@ -10,7 +10,9 @@ image_tag = "0.1.0"
 
 enable_sessions     = true
 session_ttl_seconds = 3600
-tenant_claim        = "client_id"
+# One app client per tenant; the server sees each tenant as its client's id (output tenant_client_ids).
+tenants      = ["acme", "globex"]
+tenant_claim = "client_id"
 
 throttling_rate_limit  = 50
 throttling_burst_limit = 100

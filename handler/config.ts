@@ -8,7 +8,7 @@ import type { SessionStore } from "./sessions.js";
  * infrastructure sets from its inputs (modules/stack.ts):
  * MCP_TENANT_CLAIM, MCP_ISSUER, MCP_RESOURCE_URL, MCP_SCOPES,
  * MCP_SESSIONS_TABLE (sessions on when present), MCP_SESSION_TTL_SECONDS,
- * MCP_ALLOWED_ORIGINS (comma-separated), MCP_ORIGIN_VERIFY_SECRET,
+ * MCP_ALLOWED_ORIGINS (comma-separated), MCP_CLIENT_IDS (comma-separated), MCP_ORIGIN_VERIFY_SECRET,
  * MCP_TENANT_ACCESS_ROLE_ARN (sessions read and written with per-tenant credentials).
  */
 export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
@@ -20,6 +20,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
     resourceUrl: env.MCP_RESOURCE_URL || undefined,
     scopes: list(env.MCP_SCOPES ?? MCP_SCOPE, " "),
     allowedOrigins: list(env.MCP_ALLOWED_ORIGINS ?? "", ","),
+    allowedClients: list(env.MCP_CLIENT_IDS ?? "", ","),
     originVerifySecret: env.MCP_ORIGIN_VERIFY_SECRET || undefined,
     // Sessions off: the AWS SDK is never loaded. On: it loads with the first request that needs a session.
     sessions: env.MCP_SESSIONS_TABLE ? dynamoSessions(env.MCP_SESSIONS_TABLE, ttlSeconds, env.MCP_TENANT_ACCESS_ROLE_ARN) : undefined,

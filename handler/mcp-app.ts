@@ -61,6 +61,8 @@ export interface McpAppOptions {
   readonly scopes: readonly string[];
   /** Browser origins allowed to call; requests without Origin always pass. */
   readonly allowedOrigins: readonly string[];
+  /** App client ids allowed to call (the token's `client_id`); empty: any client the gateway accepted. */
+  readonly allowedClients?: readonly string[];
   /** When set, requests must carry it in X-Origin-Verify (they came through CloudFront). */
   readonly originVerifySecret?: string;
   /** Session store: 2025-era sessions on; absent: stateless. */
@@ -191,6 +193,8 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     const refused = checkOrigin(request, facts);
     if (refused) return refused;
     if (typeof caller === "string") return jsonRpcError(403, -32001, caller);
+    const stranger = checkClient(gateway.claims);
+    if (stranger) return stranger;
     const unscoped = checkScope(gateway.claims);
     if (unscoped) return unscoped;
     if (invocation.tenantId !== undefined && invocation.tenantId !== caller.tenant) {
@@ -299,6 +303,16 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       return `The access token's subject is over ${SESSION_LIMITS.principalBytes} bytes; use a token whose sub claim is shorter.`;
     }
     return { tenant: String(tenant), principal };
+  }
+
+  /**
+   * Only the operator's app clients (one per tenant) may call. The HTTP API's
+   * authorizer checks them as its audience; the REST API's Cognito authorizer
+   * checks none, so without this any client of the pool with the scope would get in.
+   */
+  function checkClient(claims: GatewayRequest["claims"]): HttpResponse | undefined {
+    if (!options.allowedClients?.length || options.allowedClients.includes(String(claims?.client_id))) return undefined;
+    return jsonRpcError(403, -32001, "This app client is not allowed to call this server. The operator allows clients per tenant (the tenants input, or cognito_client_ids with an external pool).");
   }
 
   /** The gateway checks the scope; so does the server, in case a route or authorizer was changed by hand (403 as the gateway answers). */

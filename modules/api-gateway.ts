@@ -23,9 +23,10 @@ export interface ApiGatewayProps {
   readonly functionName: string;
   /** The function's Terraform address, whose replacement replaces the invoke permission. */
   readonly functionAddress: string;
-  /** HCL: JWT issuer, audience client id and user pool ARN. */
+  /** HCL: JWT issuer, audience client ids and user pool ARN. */
   readonly issuer: string;
-  readonly clientId: string;
+  /** HCL: the app client ids the HTTP API's authorizer accepts as audience (a list). */
+  readonly clientIds: string;
   readonly userPoolArn: string;
   /** HCL: the public base URL clients use (CloudFront's when enabled), for the REST 401's metadata link. */
   readonly publicBaseUrl: string;
@@ -67,7 +68,7 @@ export class ApiGateway extends Construct {
       // A custom domain is the only way in: every control on it (TLS policy, mutual TLS) would be bypassed through execute-api.
       disableExecuteApiEndpoint: CUSTOM_DOMAIN,
     };
-    this.http = new HttpApi(this, "http", { ...front, issuer: props.issuer, clientId: props.clientId });
+    this.http = new HttpApi(this, "http", { ...front, issuer: props.issuer, clientIds: props.clientIds });
     this.rest = new RestApi(this, "rest", {
       ...front,
       platform: props.platform,

@@ -25,8 +25,8 @@ export interface HttpApiProps {
   readonly logGroupArn: string;
   /** HCL: the JWT issuer. */
   readonly issuer: string;
-  /** HCL: the app client id accepted as audience. */
-  readonly clientId: string;
+  /** HCL: the app client ids accepted as audience (a list). */
+  readonly clientIds: string;
   /** Guards on the authorizer's inputs. */
   readonly authorizerPreconditions: Precondition[];
   /** HCL: true when the default `execute-api` endpoint is off (a custom domain serves the API). */
@@ -65,7 +65,7 @@ export class HttpApi extends Construct {
         name: "cognito",
         authorizerType: "JWT",
         identitySources: ["$request.header.Authorization"],
-        jwtConfiguration: { issuer: expr(props.issuer), audience: exprList(`[${props.clientId}]`) },
+        jwtConfiguration: { issuer: expr(props.issuer), audience: exprList(props.clientIds) },
         lifecycle: { precondition: props.authorizerPreconditions },
       }),
       "this",

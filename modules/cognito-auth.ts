@@ -4,11 +4,18 @@ import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
-import { address, countWhen, expr, local, optionalAttr, withAddress } from "./expressions.js";
+import { address, countWhen, expr, forEachIn, local, optionalAttr, withAddress } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
 import { Platform } from "./platform.js";
 
-const EXTERNAL_POOL_INPUTS = ["cognito_user_pool_id", "cognito_user_pool_endpoint", "cognito_client_id"];
+/** The inputs that name an external pool; its clients are `cognito_client_id` and `cognito_client_ids`. */
+const EXTERNAL_POOL_INPUTS = ["cognito_user_pool_id", "cognito_user_pool_endpoint"];
+/** HCL: true when an external pool's client ids are given. */
+const EXTERNAL_CLIENTS_GIVEN = "(var.cognito_client_id != null || length(var.cognito_client_ids) > 0)";
+/** How many clients the HTTP API's JWT authorizer takes as its audience (API Gateway quota, not adjustable). */
+export const MAX_HTTP_AUDIENCES = 50;
+/** How many clients the server's allow-list carries in its environment (Lambda's environment holds 4 KB in all). */
+export const MAX_ALLOWED_CLIENTS = 100;
 
 /** HCL: the value, or "" when null (try() passes a null through). */
 const orEmpty = (hcl: string) => `(${hcl} == null ? "" : ${hcl})`;
@@ -17,16 +24,21 @@ const orEmpty = (hcl: string) => `(${hcl} == null ? "" : ${hcl})`;
 /**
  * OAuth 2.0 client-credentials authentication (IA-2, IA-8): either a user pool
  * the module creates — pool, domain, resource server `mcp` with scope
- * `invoke`, one confidential client allowed only the client_credentials flow —
- * or the caller's own pool, given by the three `cognito_*` inputs.
+ * `invoke`, one confidential client per tenant (`var.tenants`) allowed only
+ * the client_credentials flow — or the caller's own pool, given by the
+ * `cognito_*` inputs with the client ids it allows.
  */
 export class CognitoAuth extends Construct {
   /** HCL: true when the module creates the user pool (no `cognito_*` input given). */
   readonly createsPool: string;
   /** HCL: the token issuer (`https://cognito-idp.<region>.amazonaws.com/<pool id>`). */
   readonly issuer: string;
-  /** HCL: the app client id, checked as the token's audience. */
-  readonly clientId: string;
+  /** HCL: the app client ids allowed to call (a list), checked as the token's audience and by the server. */
+  readonly clientIds: string;
+  /** HCL: the module pool's tenants and their app client ids (a map), empty with an external pool. */
+  readonly tenantClientIds: string;
+  /** HCL: the user pool's id. */
+  readonly userPoolId: string;
   /** HCL: the token endpoint of the internal pool, null with an external pool. */
   readonly tokenEndpoint: string;
   /** HCL: the user pool's ARN (a REST API's authorizer names the pool by ARN). */
@@ -34,7 +46,7 @@ export class CognitoAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: { readonly platform: Platform }) {
     super(scope, id);
-    this.createsPool = local(this, "create_user_pool", EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null`).join(" && "));
+    this.createsPool = local(this, "create_user_pool", `${EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null`).join(" && ")} && !${EXTERNAL_CLIENTS_GIVEN}`);
     const created = countWhen(this.createsPool);
 
     const pool = withAddress(
@@ -82,24 +94,26 @@ export class CognitoAuth extends Construct {
       "this",
     );
 
-    const client = withAddress(
-      new CognitoUserPoolClient(this, "client", {
-        count: created,
-        name: "${var.name}-client",
-        userPoolId: expr(`${poolRef}.id`),
-        generateSecret: true,
-        allowedOauthFlowsUserPoolClient: true,
-        allowedOauthFlows: ["client_credentials"],
-        // Referencing the resource server orders its creation before the client that uses its scope.
-        allowedOauthScopes: [`\${${address(resourceServer)}[0].identifier}/${MCP_SCOPE.split("/")[1]}`],
-        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-        supportedIdentityProviders: ["COGNITO"],
-        preventUserExistenceErrors: "ENABLED",
-        enableTokenRevocation: true,
-        accessTokenValidity: 60,
-        tokenValidityUnits: [{ accessToken: "minutes" }],
-      }),
-      "this",
+    const clients = forEachIn(
+      withAddress(
+        new CognitoUserPoolClient(this, "client", {
+          name: "${var.name}-${each.key}",
+          userPoolId: expr(`${poolRef}.id`),
+          generateSecret: true,
+          allowedOauthFlowsUserPoolClient: true,
+          allowedOauthFlows: ["client_credentials"],
+          // Referencing the resource server orders its creation before the client that uses its scope.
+          allowedOauthScopes: [`\${${address(resourceServer)}[0].identifier}/${MCP_SCOPE.split("/")[1]}`],
+          explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+          supportedIdentityProviders: ["COGNITO"],
+          preventUserExistenceErrors: "ENABLED",
+          enableTokenRevocation: true,
+          accessTokenValidity: 60,
+          tokenValidityUnits: [{ accessToken: "minutes" }],
+        }),
+        "tenant",
+      ),
+      `${this.createsPool} ? var.tenants : toset([])`,
     );
 
     this.issuer = local(
@@ -107,19 +121,25 @@ export class CognitoAuth extends Construct {
       "cognito_issuer",
       `try(${this.createsPool} ? "https://\${${poolRef}.endpoint}" : "https://\${trimprefix(var.cognito_user_pool_endpoint, "https://")}", null)`,
     );
-    this.clientId = local(this, "client_id", `${this.createsPool} ? ${optionalAttr(client, "id")} : var.cognito_client_id`);
+    this.clientIds = local(
+      this,
+      "client_ids",
+      `${this.createsPool} ? [for tenant in sort(var.tenants) : ${address(clients)}[tenant].id] : distinct(compact(concat([var.cognito_client_id], var.cognito_client_ids)))`,
+    );
+    this.tenantClientIds = local(this, "tenant_client_ids", `{ for tenant in (${this.createsPool} ? var.tenants : toset([])) : tenant => ${address(clients)}[tenant].id }`);
+    this.userPoolId = `${this.createsPool} ? ${optionalAttr(pool, "id")} : var.cognito_user_pool_id`;
     this.userPoolArn = local(this, "cognito_user_pool_arn", `${this.createsPool} ? ${optionalAttr(pool, "arn")} : var.cognito_user_pool_arn`);
     this.tokenEndpoint = `try("https://\${${address(domain)}[0].domain}.auth.\${${props.platform.region}}.amazoncognito.com/oauth2/token", null)`;
   }
 
-  /** Guards for whatever uses the authorizer: all three external inputs or none, and a consistent pool. */
+  /** Guards for whatever uses the authorizer: an external pool given whole and consistent, and no more clients than the fronts take. */
   preconditions(): Precondition[] {
-    const given = EXTERNAL_POOL_INPUTS.map((i) => `var.${i} != null`).join(" && ");
-    const missing = `join(", ", compact([${EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null ? "${i}" : ""`).join(", ")}]))`;
+    const given = `${EXTERNAL_POOL_INPUTS.map((i) => `var.${i} != null`).join(" && ")} && ${EXTERNAL_CLIENTS_GIVEN}`;
+    const missing = `join(", ", compact([${EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null ? "${i}" : ""`).join(", ")}, ${EXTERNAL_CLIENTS_GIVEN} ? "" : "cognito_client_id or cognito_client_ids"]))`;
     return [
       {
         condition: expr(`${this.createsPool} || (${given})`),
-        errorMessage: `An external Cognito pool needs all three of ${EXTERNAL_POOL_INPUTS.join(", ")}; missing: \${${missing}}. Set the missing ones, or set none of them to let the module create a pool.`,
+        errorMessage: `An external Cognito pool needs ${EXTERNAL_POOL_INPUTS.join(", ")} and its allowed app client ids (cognito_client_id, cognito_client_ids); missing: \${${missing}}. Set the missing ones, or set none of them to let the module create a pool.`,
       },
       {
         condition: expr(`!(${given}) || var.api_type != "REST" || endswith(${orEmpty("var.cognito_user_pool_arn")}, "userpool/\${${orEmpty("var.cognito_user_pool_id")}}")`),
@@ -129,6 +149,18 @@ export class CognitoAuth extends Construct {
       {
         condition: expr(`!(${given}) || endswith(${orEmpty("var.cognito_user_pool_endpoint")}, "/\${${orEmpty("var.cognito_user_pool_id")}}")`),
         errorMessage: "cognito_user_pool_endpoint must end with cognito_user_pool_id (\"cognito-idp.<region>.amazonaws.com/<pool id>\"): the two inputs name different pools.",
+      },
+      {
+        condition: expr(`!${this.createsPool} || length(var.tenants) > 0`),
+        errorMessage: "tenants is empty: the module's pool would have no app client, so nobody could call the server. Name at least one tenant (the default is [\"default\"]).",
+      },
+      {
+        condition: expr(`var.api_type == "REST" || length(${this.clientIds}) <= ${MAX_HTTP_AUDIENCES}`),
+        errorMessage: `The HTTP API's JWT authorizer takes at most ${MAX_HTTP_AUDIENCES} app clients as its audience (an API Gateway quota that cannot be raised), and \${length(${this.clientIds})} are allowed (tenants, or cognito_client_id and cognito_client_ids). Set api_type = "REST", whose server checks up to ${MAX_ALLOWED_CLIENTS}, or use fewer clients.`,
+      },
+      {
+        condition: expr(`length(${this.clientIds}) <= ${MAX_ALLOWED_CLIENTS}`),
+        errorMessage: `At most ${MAX_ALLOWED_CLIENTS} app clients may be allowed: the server reads their ids from its environment, which Lambda limits to 4 KB in all, and \${length(${this.clientIds})} are allowed. Give tenants a claim of their own (tenant_claim, set by a pre-token-generation trigger) with fewer clients.`,
       },
     ];
   }

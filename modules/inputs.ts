@@ -324,12 +324,37 @@ export const INPUTS = {
   },
   cognito_client_id: {
     type: "string",
-    description: "App client id of that pool that MCP clients use (the token's `client_id`, checked as the audience). Only with an external pool.",
+    description:
+      "An app client id of that pool that MCP clients use (the token's `client_id`). Only with an external pool; with several clients (one per tenant), list them in `cognito_client_ids` (this one counts too).",
     default: null,
     validation: [
       {
         condition: 'var.cognito_client_id == null || can(regex("^[a-zA-Z0-9+]{1,128}$", var.cognito_client_id))',
         message: "cognito_client_id must be a Cognito app client id (letters and digits, up to 128), or null.",
+      },
+    ],
+  },
+  cognito_client_ids: {
+    type: "list(string)",
+    description:
+      "The app client ids of that pool allowed to call the server, beside `cognito_client_id`: one per tenant when `tenant_claim = \"client_id\"`. The HTTP API's authorizer takes them as its audience (50 at most, an API Gateway quota), and the server refuses (403) any other client on both fronts. Only with an external pool.",
+    default: [],
+    validation: [
+      {
+        condition: 'alltrue([for id in var.cognito_client_ids : can(regex("^[a-zA-Z0-9+]{1,128}$", id))])',
+        message: "cognito_client_ids must be Cognito app client ids (letters and digits, up to 128 each).",
+      },
+    ],
+  },
+  tenants: {
+    type: "set(string)",
+    description:
+      "The tenants of the pool the module creates: one client-credentials app client per tenant (`<name>-<tenant>`), so adding a tenant is a tfvars change. The tenant id the server sees (sessions, logs, tenant isolation) is the claim `tenant_claim` names; with the default `client_id`, it is the tenant's app client id, which the `tenant_client_ids` output maps from the tenant's name and which stays the same for the client's life (a tenant removed and added again gets a new client, and starts without sessions). 1–32 lowercase letters, digits and hyphens each; 50 tenants at most behind the HTTP API, 100 behind the REST API. No effect with an external pool (see `cognito_client_ids`).",
+    default: ["default"],
+    validation: [
+      {
+        condition: 'alltrue([for t in var.tenants : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", t))])',
+        message: "tenants must be names of 1-32 lowercase letters, digits and hyphens, starting with a letter or digit (each becomes part of an app client name, <name>-<tenant>). Example: [\"acme\", \"globex\"].",
       },
     ],
   },

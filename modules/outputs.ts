@@ -12,7 +12,10 @@ export const OUTPUTS = {
   ecr_repository_url: "URL of the module's ECR repository to push server images to; null when `image_uri` is used.",
   cognito_issuer: "Issuer of the access tokens the API accepts (`https://cognito-idp.<region>.amazonaws.com/<pool id>`).",
   cognito_token_endpoint: "OAuth 2.0 token endpoint of the module's user pool for the client_credentials grant; null with an external pool.",
-  cognito_client_id: "App client id MCP clients authenticate as (its secret: `aws cognito-idp describe-user-pool-client`).",
+  cognito_client_id: "The app client id MCP clients authenticate as when exactly one is allowed (one tenant, or one external client id); null with several: see `tenant_client_ids`.",
+  cognito_user_pool_id: "ID of the user pool whose tokens the API accepts: the module's, or `cognito_user_pool_id`.",
+  tenant_client_ids:
+    "Each tenant of the module's pool and the id of its app client, which is also the tenant id the server sees with `tenant_claim = \"client_id\"`. A client's secret: `aws cognito-idp describe-user-pool-client --user-pool-id <cognito_user_pool_id> --client-id <id> --query UserPoolClient.ClientSecret --output text`. Empty with an external pool.",
   sessions_table_name: "Name of the DynamoDB sessions table; null when `enable_sessions` is false.",
   alarm_topic_arn: "ARN of the SNS topic the five alarms notify; subscribe paging tools here.",
   custom_domain_target:

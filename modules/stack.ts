@@ -71,7 +71,7 @@ export class McpServerStack extends TerraformStack {
       functionName: `${FUNCTION}.function_name`,
       functionAddress: FUNCTION,
       issuer: auth.issuer,
-      clientId: auth.clientId,
+      clientIds: auth.clientIds,
       userPoolArn: auth.userPoolArn,
       publicBaseUrl,
       authorizerPreconditions: auth.preconditions(),
@@ -87,6 +87,7 @@ export class McpServerStack extends TerraformStack {
       MCP_RESOURCE_URL         = ${mcpEndpoint}
       MCP_SCOPES               = "${MCP_SCOPE}"
       MCP_ALLOWED_ORIGINS      = join(",", var.allowed_origins)
+      MCP_CLIENT_IDS           = join(",", ${auth.clientIds})
     }, ${SessionsTable.enabled} ? { MCP_SESSIONS_TABLE = ${sessions.tableName}, MCP_TENANT_ACCESS_ROLE_ARN = ${TENANT_ACCESS_ROLE_ARN} } : {}, ${CLOUDFRONT_ENABLED} ? { MCP_ORIGIN_VERIFY_SECRET = ${edge.originVerifySecret} } : {})`;
 
     const server = new McpFunction(this, "function", {
@@ -128,7 +129,9 @@ export class McpServerStack extends TerraformStack {
       ecr_repository_url: repository.repositoryUrl,
       cognito_issuer: auth.issuer,
       cognito_token_endpoint: `${auth.createsPool} ? ${auth.tokenEndpoint} : null`,
-      cognito_client_id: auth.clientId,
+      cognito_client_id: `length(${auth.clientIds}) == 1 ? ${auth.clientIds}[0] : null`,
+      cognito_user_pool_id: auth.userPoolId,
+      tenant_client_ids: auth.tenantClientIds,
       sessions_table_name: sessions.tableName,
       alarm_topic_arn: `${address(alarms.topic)}.arn`,
       custom_domain_target: api.domain.target,

@@ -14,11 +14,11 @@ export function synthesized(): { resource: Record<string, Record<string, Record<
 
 /**
  * A reference to a resource or data source attribute: `aws_x.y.attr`,
- * `aws_x.y[0].attr`, or the `one(aws_x.y[*].attr)` of an optional resource;
+ * `aws_x.y[0].attr`, `aws_x.y[each.key].attr`, or the `one(aws_x.y[*].attr)` of an optional resource;
  * or to a whole resource, `aws_x.y`.
  */
 const REFERENCE =
-  /one\(((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\[\*\]((?:\.[a-z0-9_]+)+)\)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)(?:\[[0-9]+\])?((?:\.[a-z0-9_]+)+)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\b(?![.[])/g;
+  /one\(((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\[\*\]((?:\.[a-z0-9_]+)+)\)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)(?:\[[^\]]+\])?((?:\.[a-z0-9_]+)+)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\b(?![.[])/g;
 
 /**
  * Evaluates an attribute of the synthesized configuration with Terraform, for

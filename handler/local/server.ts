@@ -60,6 +60,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         issuer: LOCAL_ISSUER,
         resourceUrl: url,
         scopes: [MCP_SCOPE],
+        allowedClients: options.audience ?? [],
         // Browsers may call only from this server's own localhost origins.
         allowedOrigins: localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`),
         sessions,
