@@ -192,10 +192,18 @@ describe("tenant, origin and discovery", () => {
     expect((await call(app, post(initializeBody()), "acme", "globex")).status).toBe(403);
     expect((await call(app, post(initializeBody()), "acme", "acme")).status).toBe(200);
   });
-  it("403 for a browser Origin not in the allow-list; allowed and absent origins pass", async () => {
-    expect((await call(app, post(initializeBody(), { origin: "https://evil.example" }))).status).toBe(403);
-    expect((await call(app, post(initializeBody(), { origin: "https://app.example.com" }))).status).toBe(200);
-    expect((await call(app, post(initializeBody()))).status).toBe(200);
+  it("403 for a browser Origin not in the allow-list; allowed and absent origins pass, and an allowed one may read the answer (CORS)", async () => {
+    const refused = await call(app, post(initializeBody(), { origin: "https://evil.example" }));
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    const allowed = await call(app, post(initializeBody(), { origin: "https://app.example.com" }));
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(allowed.headers.get("access-control-expose-headers")).toBe("mcp-session-id, mcp-protocol-version, www-authenticate");
+    expect(allowed.headers.get("vary")).toBe("Origin");
+    const absent = await call(app, post(initializeBody()));
+    expect(absent.status).toBe(200);
+    expect(absent.headers.get("access-control-allow-origin")).toBeNull();
   });
   it("403 without CloudFront's origin secret when one is configured", async () => {
     const behindCloudFront = createMcpApp({ ...base, originVerifySecret: "s3cret" });

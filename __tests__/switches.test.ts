@@ -150,7 +150,8 @@ describe.concurrent("resource properties for every switch", () => {
   it("api_type REST: the 401 points at the protected resource metadata (RFC 9728), and clients use the stage URL", async () => {
     const p = await plan(example("rest-waf"));
     expect(resourceAt(p, "aws_api_gateway_gateway_response.unauthorized[0]").values).toMatchObject({ response_type: "UNAUTHORIZED", status_code: "401" });
-    const header = await evaluate(example("rest-waf"), {}, "aws_api_gateway_gateway_response.unauthorized", ["response_parameters", "gatewayresponse.header.WWW-Authenticate"]);
+    const parameters = (await evaluate(example("rest-waf"), {}, "aws_api_gateway_gateway_response.unauthorized", ["response_parameters"])) as Record<string, string>;
+    const header = parameters["gatewayresponse.header.WWW-Authenticate"];
     expect(header).toBe(`'Bearer resource_metadata="https://<aws_api_gateway_rest_api.this.id>.execute-api.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>/v1/.well-known/oauth-protected-resource/mcp"'`);
     expect((await environment("rest-waf")).MCP_RESOURCE_URL).toBe(
       "https://<aws_api_gateway_rest_api.this.id>.execute-api.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>/v1/mcp",
@@ -240,6 +241,44 @@ describe.concurrent("resource properties for every switch", () => {
   it("allowed_origins: reach the server as MCP_ALLOWED_ORIGINS", async () => {
     const env = await environment("minimal", { allowed_origins: ["https://app.example.com", "http://localhost:6274"] });
     expect(env.MCP_ALLOWED_ORIGINS).toBe("https://app.example.com,http://localhost:6274");
+  });
+
+  const origins = { allowed_origins: ["https://app.example.com", "http://localhost:6274"] };
+  it("allowed_origins on the HTTP front: API Gateway's CORS configuration answers preflights and exposes what an MCP client reads; none without origins", async () => {
+    const cors = resourceAt(await plan(example("minimal"), origins), "aws_apigatewayv2_api.this[0]").values.cors_configuration;
+    expect(cors).toEqual([
+      {
+        allow_origins: ["http://localhost:6274", "https://app.example.com"],
+        allow_methods: ["DELETE", "GET", "POST"],
+        allow_headers: ["accept", "authorization", "content-type", "last-event-id", "mcp-method", "mcp-name", "mcp-protocol-version", "mcp-session-id"],
+        expose_headers: ["mcp-protocol-version", "mcp-session-id", "www-authenticate"],
+        max_age: 600,
+        allow_credentials: false,
+      },
+    ]);
+    expect(resourceAt(await plan(example("minimal")), "aws_apigatewayv2_api.this[0]").values.cors_configuration).toEqual([]);
+  });
+
+  it("allowed_origins on the REST front: OPTIONS /mcp answers preflights without the function or the authorizer, only allowed origins get CORS headers, and the 401 is readable", async () => {
+    const p = await plan(example("rest-waf"), origins);
+    expect(resourceAt(p, "aws_api_gateway_method.cors[0]").values).toMatchObject({ http_method: "OPTIONS", authorization: "NONE" });
+    expect(resourceAt(p, "aws_api_gateway_integration.cors[0]").values).toMatchObject({ type: "MOCK", request_templates: { "application/json": '{"statusCode": 204}' } });
+    const template = resourceAt(p, "aws_api_gateway_integration_response.cors[0]").values.response_templates["application/json"] as string;
+    expect(template).toContain('#if(["https://app.example.com","http://localhost:6274"].contains("$!origin"))');
+    expect(template).toContain("Access-Control-Allow-Headers = \"authorization, content-type, accept, mcp-session-id, mcp-protocol-version, mcp-method, mcp-name, last-event-id\"");
+    // Known only after apply (the challenge names the API's URL): evaluated with placeholders.
+    expect(await evaluate(example("rest-waf"), origins, "aws_api_gateway_gateway_response.unauthorized", ["response_parameters"])).toMatchObject({
+      "gatewayresponse.header.Access-Control-Allow-Origin": "method.request.header.origin",
+      "gatewayresponse.header.Access-Control-Expose-Headers": "'WWW-Authenticate'",
+    });
+    // The preflight is part of what a deployment carries: a change to it deploys the stage again.
+    const deployment = synthesized().resource.aws_api_gateway_deployment.this as { triggers: { redeployment: string }; depends_on: string[] };
+    for (const type of ["aws_api_gateway_method", "aws_api_gateway_integration", "aws_api_gateway_method_response", "aws_api_gateway_integration_response"]) {
+      expect(deployment.triggers.redeployment).toContain(`${type}.cors`);
+      expect(deployment.depends_on).toContain(`${type}.cors`);
+    }
+    const without = await plan(example("rest-waf"));
+    expect(resourcesOf(without, "aws_api_gateway_method").filter((m) => m.address.includes("cors"))).toEqual([]);
   });
 
   it("the server's settings come from the inputs and extra variables are merged in", async () => {

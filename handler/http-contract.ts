@@ -16,3 +16,19 @@ export const MCP_SCOPE = "mcp/invoke";
 
 /** Header CloudFront adds to every origin request with a secret; the server refuses requests without it when one is configured. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+
+/**
+ * Cross-origin calls from browsers (CORS), as every front answers them: the
+ * HTTP API's CORS configuration, the REST API's OPTIONS method, the server
+ * on REST and locally. A browser preflights every call that carries
+ * `Authorization` or a JSON body, and reads only the answer headers exposed.
+ */
+export const CORS = {
+  /** What an MCP client sends beyond the safelisted headers. */
+  allowHeaders: ["authorization", "content-type", "accept", "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name", "last-event-id"],
+  /** What it reads: the session id, the revision, and the challenge that points at the metadata. */
+  exposeHeaders: ["mcp-session-id", "mcp-protocol-version", "www-authenticate"],
+  allowMethods: ["GET", "POST", "DELETE"],
+  /** How long a browser may reuse a preflight's answer. */
+  maxAgeSeconds: 600,
+} as const;

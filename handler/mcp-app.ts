@@ -1,5 +1,6 @@
 import { classifyInboundRequest, createMcpHandler, isInitializeRequest, type AuthInfo, type OAuthProtectedResourceMetadata } from "@modelcontextprotocol/server";
 import type { Caller } from "./caller.js";
+import { corsHeaders } from "./cors.js";
 import { beforeDeadline, Deadline, DeadlineExceededError } from "./deadline.js";
 import { DISCOVERY_PATHS, MCP_PATH, ORIGIN_VERIFY_HEADER } from "./http-contract.js";
 import type { GatewayRequest } from "./events/types.js";
@@ -149,6 +150,9 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     } finally {
       deadline.clear();
     }
+    // A browser at an allowed origin may read the answer (REST and local fronts; the HTTP API's CORS configuration does the same).
+    const cors = corsHeaders(request.headers.get("origin"), options.allowedOrigins);
+    if (cors["access-control-allow-origin"]) response = { ...response, headers: { ...response.headers, ...cors } };
     if (deadline.passed) facts.error ??= "deadline";
     if (!facts.error && response.status >= 400) facts.error = errorCode(response);
     const sessionId = response.headers["mcp-session-id"] ?? request.headers.get("mcp-session-id");

@@ -8,6 +8,8 @@ import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { address, countWhen, expr, exprList, exprNumber, forEachIn, hclList, hclObject, optionalAttr, withAddress } from "./expressions.js";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";
+import { CORS } from "../handler/http-contract.js";
+import { CORS_ENABLED } from "./rest-cors.js";
 
 /** HCL: true when the HTTP API front is built. */
 export const HTTP_FRONT = 'var.api_type == "HTTP"';
@@ -56,6 +58,19 @@ export class HttpApi extends Construct {
         protocolType: "HTTP",
         disableExecuteApiEndpoint: Token.asAny(expr(props.disableExecuteApiEndpoint)),
       }), "this");
+    // Browsers at allowed_origins may call: API Gateway answers their preflights itself and sets the CORS headers of every answer.
+    this.api.addOverride("dynamic.cors_configuration", {
+      for_each: expr(`${CORS_ENABLED} ? [1] : []`),
+      content: {
+        allow_origins: expr("var.allowed_origins"),
+        allow_methods: [...CORS.allowMethods],
+        allow_headers: [...CORS.allowHeaders],
+        expose_headers: [...CORS.exposeHeaders],
+        max_age: CORS.maxAgeSeconds,
+        // Tokens travel in Authorization, never in cookies.
+        allow_credentials: false,
+      },
+    });
     const apiId = expr(`${address(this.api)}[0].id`);
 
     const authorizer = withAddress(

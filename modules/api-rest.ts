@@ -11,6 +11,7 @@ import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { ApiGatewayCloudWatchRole } from "./api-gateway-account.js";
+import { CORS_ENABLED, RestCors } from "./rest-cors.js";
 import { Platform } from "./platform.js";
 import { address, countWhen, expr, exprList, exprMap, exprNumber, forEachIn, hclObject, local, optionalAttr, withAddress } from "./expressions.js";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log.js";
@@ -169,25 +170,31 @@ export class RestApi extends Construct {
         responseType: "UNAUTHORIZED",
         statusCode: "401",
         // RFC 9728: the challenge names the protected resource metadata, where clients find the authorization server.
-        responseParameters: { "gatewayresponse.header.WWW-Authenticate": expr(`"'Bearer resource_metadata=\\"\${${props.resourceMetadataUrl}}\\"'"`) },
+        // A browser client reads the challenge too: a gateway response cannot check an allow-list, so it names the caller's origin, which
+        // lets any page read a 401 that says only where the public metadata is.
+        responseParameters: exprMap(
+          `merge({ "gatewayresponse.header.WWW-Authenticate" = "'Bearer resource_metadata=\\"\${${props.resourceMetadataUrl}}\\"'" }, ${CORS_ENABLED} ? { "gatewayresponse.header.Access-Control-Allow-Origin" = "method.request.header.origin", "gatewayresponse.header.Access-Control-Expose-Headers" = "'WWW-Authenticate'", "gatewayresponse.header.Vary" = "'Origin'" } : {})`,
+        ),
         responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
       }),
       "unauthorized",
     );
 
+    const cors = new RestCors(this, "cors", { restFront: REST_FRONT, restApiId: `${api}.id`, mcpResourceId: `${resources.mcp}.id` });
+
     const deployment = withAddress(
       new ApiGatewayDeployment(this, "deployment", {
         count: built,
         restApiId,
-        // A new deployment whenever a method, integration, authorizer or gateway response changes, and whenever the execute-api endpoint is
+        // A new deployment whenever a method, integration, authorizer, gateway response or the preflight changes, and whenever the execute-api endpoint is
         // switched on or off: API Gateway applies disable_execute_api_endpoint to a REST API only with its next deployment.
         triggers: {
           redeployment: expr(
-            `sha1(jsonencode([${address(method)}, ${address(integration)}, ${address(authorizer)}, ${address(unauthorized)}, ${resourceIds}, ${props.disableExecuteApiEndpoint}]))`,
+            `sha1(jsonencode([${[method, integration, authorizer, unauthorized, ...cors.resources].map((r) => address(r)).join(", ")}, ${resourceIds}, ${props.disableExecuteApiEndpoint}]))`,
           ),
         },
         lifecycle: { createBeforeDestroy: true },
-        dependsOn: [method, integration, unauthorized],
+        dependsOn: [method, integration, unauthorized, ...cors.resources],
       }),
       "this",
     );

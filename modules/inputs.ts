@@ -274,7 +274,7 @@ export const INPUTS = {
   allowed_origins: {
     type: "list(string)",
     description:
-      "Browser origins (`https://host[:port]`) allowed to call the server. A request whose `Origin` is not listed is refused with 403; requests without `Origin` (non-browser MCP clients) pass. Empty: no browser may call.",
+      "Browser origins (`https://host[:port]`) allowed to call the server. Their preflights are answered (the HTTP API's CORS configuration, or an `OPTIONS /mcp` method on the REST API) and their pages may read the answers, `Mcp-Session-Id`, `MCP-Protocol-Version` and `WWW-Authenticate` included; the token travels in `Authorization`, never in cookies (fetch with `credentials: \"omit\"`). A request whose `Origin` is not listed is refused with 403; requests without `Origin` (non-browser MCP clients) pass. Empty: no browser may call.",
     default: [],
     validation: [
       {

@@ -5,6 +5,7 @@ import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { LambdaHandler } from "../lambda.js";
 import { hostHeaderValidationResponse, localhostAllowedHostnames, localhostAllowedOrigins, originValidationResponse } from "@modelcontextprotocol/server";
 import type { HttpApiEvent } from "../events/http-api.js";
+import { corsHeaders, preflightAnswer } from "../cors.js";
 import { DISCOVERY_PATHS, MCP_PATH, MCP_SCOPE } from "../http-contract.js";
 import type { LocalIssuer } from "./issuer.js";
 
@@ -21,6 +22,8 @@ export interface LocalGatewayOptions {
   readonly port?: number;
   /** The function's timeout, as `lambda_timeout` on AWS: each invocation's context counts down from it. @default 29000 */
   readonly timeoutMs?: number;
+  /** Browser origins allowed to call, as the HTTP API's CORS configuration (`allowed_origins`) allows them: preflights answered, answers readable. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** A running local gateway. */
@@ -61,20 +64,32 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     const probe = new Request(url, { headers });
-    const rebinding = hostHeaderValidationResponse(probe, localhostAllowedHostnames()) ?? originValidationResponse(probe, localhostAllowedOrigins());
-    if (rebinding) return send(res, { statusCode: 403, headers: JSON_TYPE, body: await rebinding.text() });
+    const allowedOrigins = options.allowedOrigins ?? [];
+    const rebinding =
+      hostHeaderValidationResponse(probe, localhostAllowedHostnames()) ??
+      originValidationResponse(probe, [...localhostAllowedOrigins(), ...allowedOrigins.map((origin) => new URL(origin).hostname)]);
+    // A fixed answer: the SDK's names the refused header's value.
+    if (rebinding) return send(res, { statusCode: 403, headers: JSON_TYPE, body: '{"message":"Forbidden: the Host or Origin header names another host (DNS rebinding protection)"}' });
+    // As an HTTP API with a CORS configuration: the gateway answers preflights itself, and allowed origins may read every answer.
+    const origin = headers.get("origin") ?? undefined;
+    const cors = corsHeaders(origin, allowedOrigins);
+    const reply = (result: APIGatewayProxyStructuredResultV2) => send(res, { ...result, headers: { ...(result.headers as Record<string, string>), ...cors } });
 
     const body = await read(req, MAX_REQUEST_BYTES);
-    if (!body) return send(res, { statusCode: 413, headers: { ...JSON_TYPE, connection: "close" }, body: '{"message":"Request Entity Too Large"}' });
+    if (!body) return reply({ statusCode: 413, headers: { ...JSON_TYPE, connection: "close" }, body: '{"message":"Request Entity Too Large"}' });
     const method = req.method ?? "GET";
+    if (method === "OPTIONS" && headers.has("access-control-request-method")) {
+      const preflight = preflightAnswer(origin, allowedOrigins);
+      return send(res, { statusCode: preflight.status, headers: preflight.headers });
+    }
     const discovery = (DISCOVERY_PATHS as readonly string[]).includes(url.pathname) && method === "GET";
     if (!discovery && !(url.pathname === MCP_PATH && MCP_METHODS.includes(method))) {
-      return send(res, { statusCode: 404, headers: JSON_TYPE, body: '{"message":"Not Found"}' });
+      return reply({ statusCode: 404, headers: JSON_TYPE, body: '{"message":"Not Found"}' });
     }
     let claims: Record<string, unknown> | undefined;
     if (!discovery) {
       const verdict = await authorize(headers.get("authorization"));
-      if (!("claims" in verdict)) return send(res, verdict);
+      if (!("claims" in verdict)) return reply(verdict);
       claims = verdict.claims;
     }
     const port = (server.address() as AddressInfo).port;
@@ -104,7 +119,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     // As Lambda's: the invocation ends this long after it starts.
     const ends = Date.now() + (options.timeoutMs ?? 29_000);
     const context = { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => ends - Date.now() } as Context;
-    send(res, await handler!(event, context));
+    reply(await handler!(event, context));
   }
 
   /** The JWT authorizer's decision: the verified claims, or its 401/403 answer. */

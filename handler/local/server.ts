@@ -22,6 +22,8 @@ export interface LocalServerOptions {
   readonly sessionTtlSeconds?: number;
   /** The function's timeout in seconds, as `lambda_timeout` on AWS: every request answers before it. @default 29 */
   readonly timeoutSeconds?: number;
+  /** Browser origins allowed to call besides this server's own (`allowed_origins` on AWS), e.g. "http://localhost:5173". */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** A running local MCP server. */
@@ -53,6 +55,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     issuer: options.auth === false ? undefined : issuer,
     audience: options.audience,
     timeoutMs: options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000,
+    allowedOrigins: options.allowedOrigins,
     noAuthClaims: { client_id: NO_AUTH_TENANT, sub: NO_AUTH_TENANT, scope: MCP_SCOPE, [tenantClaim]: NO_AUTH_TENANT },
     handler: (url) =>
       createLambdaHandler({
@@ -61,8 +64,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         resourceUrl: url,
         scopes: [MCP_SCOPE],
         allowedClients: options.audience ?? [],
-        // Browsers may call only from this server's own localhost origins.
-        allowedOrigins: localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`),
+        // Browsers may call from this server's own localhost origins, and from those given.
+        allowedOrigins: [...localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`), ...(options.allowedOrigins ?? [])],
         sessions,
       }),
   });

@@ -2,12 +2,14 @@ import { parseArgs } from "node:util";
 import { NO_AUTH_TENANT, startLocalServer } from "./server.js";
 
 /**
- * `npm start [-- --no-auth]`: the MCP server on http://127.0.0.1:${PORT:-3000}/mcp.
+ * `npm start [-- --no-auth] [-- --allow-origin URL ...]`: the MCP server on http://127.0.0.1:${PORT:-3000}/mcp.
+ * --allow-origin (repeatable) lets a browser page at that origin call it, as allowed_origins does on AWS.
  * MCP_LOCAL_AUDIENCE (comma-separated client ids) restricts the authorizer's audience as on AWS; unset, any local client passes.
  * MCP_LOCAL_TIMEOUT_SECONDS is the function's timeout, as lambda_timeout on AWS (default 29): requests answer before it.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { "no-auth": { type: "boolean", default: false } }, strict: true });
+  const { values } = parseArgs({ options: { "no-auth": { type: "boolean", default: false }, "allow-origin": { type: "string", multiple: true, default: [] } }, strict: true });
+  const allowedOrigins = values["allow-origin"].map(originOf);
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
   const timeout = process.env.MCP_LOCAL_TIMEOUT_SECONDS;
@@ -16,9 +18,10 @@ async function main(): Promise<void> {
     throw new Error(`MCP_LOCAL_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 900 (the function's timeout, as lambda_timeout), got "${timeout}"`);
   }
   const audience = (process.env.MCP_LOCAL_AUDIENCE ?? "").split(",").map((a) => a.trim()).filter(Boolean);
-  const server = await startLocalServer({ port, auth: !values["no-auth"], audience, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined, timeoutSeconds });
+  const server = await startLocalServer({ port, auth: !values["no-auth"], audience, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined, timeoutSeconds, allowedOrigins });
   console.log(`MCP server listening on ${server.url}`);
   console.log("Sessions: on, in an embedded DynamoDB (dynalite, in memory).");
+  if (allowedOrigins.length) console.log(`Browsers may also call from: ${allowedOrigins.join(", ")}`);
   if (values["no-auth"]) {
     console.log(`Authorizer: off; every request is tenant "${NO_AUTH_TENANT}".`);
   } else {
@@ -30,6 +33,20 @@ async function main(): Promise<void> {
   const stop = () => void server.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** `--allow-origin` must be an origin as a browser sends it: scheme, host and port, nothing else. */
+function originOf(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/$/, "")) {
+    throw new Error(`--allow-origin takes an origin such as http://localhost:5173 (scheme, host and port, no path), got "${value}"`);
+  }
+  return url.origin;
 }
 
 main().catch((error: Error) => {

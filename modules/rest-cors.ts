@@ -1,0 +1,89 @@
+import { Construct } from "constructs";
+import { TerraformResource } from "cdktf";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
+import { CORS } from "../handler/http-contract.js";
+import { countWhen, expr, withAddress } from "./expressions.js";
+
+/** HCL: true when browsers at `var.allowed_origins` may call. */
+export const CORS_ENABLED = "length(var.allowed_origins) > 0";
+
+/** The preflight's headers, set only for an allowed origin (API Gateway's own CORS support answers any origin alike). */
+const PREFLIGHT_HEADERS: Record<string, string> = {
+  "Access-Control-Allow-Methods": CORS.allowMethods.join(", "),
+  "Access-Control-Allow-Headers": CORS.allowHeaders.join(", "),
+  "Access-Control-Max-Age": String(CORS.maxAgeSeconds),
+};
+
+/** Props of {@link RestCors}. */
+export interface RestCorsProps {
+  /** HCL: true when the REST front is built. */
+  readonly restFront: string;
+  /** HCL: the REST API's id, and the id of its `/mcp` resource. */
+  readonly restApiId: string;
+  readonly mcpResourceId: string;
+}
+
+/**
+ * Browsers' preflights on the REST front (`OPTIONS /mcp`), which a REST API
+ * answers only with a method of its own: a MOCK integration, without the
+ * function or the authorizer, whose response template answers an allowed
+ * origin (`var.allowed_origins`) with the methods and headers an MCP client
+ * uses, and any other origin with none. The actual answers carry their CORS
+ * headers from the server.
+ */
+export class RestCors extends Construct {
+  /** Everything a deployment must follow. */
+  readonly resources: TerraformResource[];
+
+  constructor(scope: Construct, id: string, props: RestCorsProps) {
+    super(scope, id);
+    const count = countWhen(`${props.restFront} && ${CORS_ENABLED}`);
+    const common = { count, restApiId: expr(props.restApiId), resourceId: expr(props.mcpResourceId), httpMethod: "OPTIONS" };
+    const method = withAddress(new ApiGatewayMethod(this, "method", { ...common, authorization: "NONE" }), "cors");
+    const integration = withAddress(
+      new ApiGatewayIntegration(this, "integration", {
+        ...common,
+        type: "MOCK",
+        requestTemplates: { "application/json": '{"statusCode": 204}' },
+        dependsOn: [method],
+      }),
+      "cors",
+    );
+    const headerNames = ["Access-Control-Allow-Origin", ...Object.keys(PREFLIGHT_HEADERS), "Vary"];
+    const methodResponse = withAddress(
+      new ApiGatewayMethodResponse(this, "method-response", {
+        ...common,
+        statusCode: "204",
+        responseParameters: Object.fromEntries(headerNames.map((name) => [`method.response.header.${name}`, false])),
+        dependsOn: [method],
+      }),
+      "cors",
+    );
+    // VTL: the Origin header (either case), checked against the allowed list; only then the CORS headers.
+    const overrides = Object.entries(PREFLIGHT_HEADERS)
+      .map(([name, value]) => `#set($context.responseOverride.header.${name} = "${value}")`)
+      .join("\n");
+    const template = [
+      "#set($origin = $input.params().header.get('Origin'))",
+      `#if("$!origin" == "")#set($origin = $input.params().header.get('origin'))#end`,
+      `#if(\${jsonencode(var.allowed_origins)}.contains("$!origin"))`,
+      '#set($context.responseOverride.header.Access-Control-Allow-Origin = "$origin")',
+      overrides,
+      "#end",
+      '#set($context.responseOverride.header.Vary = "Origin")',
+    ].join("\n");
+    const integrationResponse = withAddress(
+      new ApiGatewayIntegrationResponse(this, "integration-response", {
+        ...common,
+        statusCode: "204",
+        responseTemplates: { "application/json": template },
+        dependsOn: [integration, methodResponse],
+      }),
+      "cors",
+    );
+    this.resources = [method, integration, methodResponse, integrationResponse];
+  }
+}
