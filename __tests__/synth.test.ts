@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { App, Testing } from "cdktf";
-import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, TENANCY_MIN_PROVIDER } from "../modules/index.js";
+import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, TENANCY_MIN_PROVIDER, USE_FIPS_ENDPOINT } from "../modules/index.js";
 import type { AwsProviderMajor } from "../modules/index.js";
 import { renderReadme } from "../.ci/docs.js";
 import { ROOT } from "./support/terraform-workdir.js";
@@ -25,7 +25,8 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
   });
 
   it("configures the root provider's region and FIPS endpoints from the inputs (SC-13)", () => {
-    expect(config.provider.aws).toEqual([{ region: "${var.region}", use_fips_endpoint: "${var.use_fips_endpoints}" }]);
+    expect(config.provider.aws).toEqual([{ region: "${var.region}", use_fips_endpoint: `\${${USE_FIPS_ENDPOINT}}` }]);
+    expect(USE_FIPS_ENDPOINT).toContain("var.use_fips_endpoints");
   });
 
   it("keeps state at the project root by a relative path (portable clones)", () => {
@@ -139,7 +140,7 @@ describe("inputs", () => {
       enable_sessions: false,
       session_ttl_seconds: 86400,
       enable_tenant_isolation: false,
-      use_fips_endpoints: false,
+      use_fips_endpoints: null,
       tenant_claim: "client_id",
       route_throttle_overrides: {},
       waf_acl_arn: null,

@@ -122,21 +122,28 @@ export class EdgeDistribution extends Construct {
           sslSupportMethod: "sni-only",
           minimumProtocolVersion: "TLSv1.2_2021",
         },
-        lifecycle: { precondition: EdgeDistribution.preconditions() },
+        lifecycle: { precondition: EdgeDistribution.preconditions(props.platform) },
       }),
       "this",
     );
   }
 
-  private static preconditions(): Precondition[] {
+  /** The first guard refuses GovCloud; the others pass there, so its message is the only one. */
+  private static preconditions(p: Platform): Precondition[] {
+    const unlessGovCloud = (condition: string) => expr(`${p.govCloud} || (${condition})`);
     return [
       {
-        condition: expr("var.cloudfront_certificate_arn != null && length(var.cloudfront_aliases) > 0"),
+        condition: expr(`!${p.govCloud}`),
+        errorMessage:
+          "enable_cloudfront = true, but the deployment is in AWS GovCloud (US), which has no CloudFront. Set enable_cloudfront = false; for a web ACL in front of the API use api_type = \"REST\" with a REGIONAL waf_acl_arn, and for your own host name custom_domain_name.",
+      },
+      {
+        condition: unlessGovCloud("var.cloudfront_certificate_arn != null && length(var.cloudfront_aliases) > 0"),
         errorMessage:
           "enable_cloudfront needs cloudfront_certificate_arn (an ACM certificate in us-east-1) and cloudfront_aliases (the host names it covers): CloudFront's default *.cloudfront.net certificate cannot enforce TLS 1.2.",
       },
       {
-        condition: expr('var.waf_acl_arn == null || can(regex(":global/webacl/", var.waf_acl_arn))'),
+        condition: unlessGovCloud('var.waf_acl_arn == null || can(regex(":global/webacl/", var.waf_acl_arn))'),
         errorMessage:
           "waf_acl_arn must be a CLOUDFRONT-scoped web ACL (created in us-east-1, ARN contains \":global/webacl/\") to attach to the distribution; a REGIONAL ACL cannot.",
       },

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition } from "cdktf";
+import { Precondition, TerraformStack } from "cdktf";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
@@ -48,6 +48,18 @@ export class CognitoAuth extends Construct {
     super(scope, id);
     this.createsPool = local(this, "create_user_pool", `${EXTERNAL_POOL_INPUTS.map((i) => `var.${i} == null`).join(" && ")} && !${EXTERNAL_CLIENTS_GIVEN}`);
     const created = countWhen(this.createsPool);
+    const { govCloud } = props.platform;
+    const threatProtection = local(this, "cognito_threat_protection", `var.cognito_threat_protection != null ? var.cognito_threat_protection : !${govCloud}`);
+    // A warning, not an error: the GovCloud guide has listed threat protection as not offered, but its current page no longer says so.
+    TerraformStack.of(this).addOverride("check.cognito_threat_protection", {
+      assert: [
+        {
+          condition: expr(`!(${govCloud} && var.cognito_threat_protection == true && ${this.createsPool})`),
+          error_message:
+            "cognito_threat_protection = true in AWS GovCloud (US), where AWS has documented Cognito threat protection (advanced security) as not offered: creating the pool on the Plus plan with ENFORCED may be refused. If it is, set cognito_threat_protection = null (off in GovCloud) or false.",
+        },
+      ],
+    });
 
     const pool = withAddress(
       new CognitoUserPool(this, "pool", {
@@ -55,8 +67,8 @@ export class CognitoAuth extends Construct {
         name: expr("var.name"),
         deletionProtection: "ACTIVE",
         // Threat protection needs the Plus plan; on Essentials the mode must be OFF.
-        userPoolTier: expr('var.cognito_threat_protection ? "PLUS" : "ESSENTIALS"'),
-        userPoolAddOns: { advancedSecurityMode: expr('var.cognito_threat_protection ? "ENFORCED" : "OFF"') },
+        userPoolTier: expr(`${threatProtection} ? "PLUS" : "ESSENTIALS"`),
+        userPoolAddOns: { advancedSecurityMode: expr(`${threatProtection} ? "ENFORCED" : "OFF"`) },
         // Machine clients only: nobody signs up, and no user can be created but by an administrator.
         adminCreateUserConfig: { allowAdminCreateUserOnly: true },
       }),
@@ -129,7 +141,9 @@ export class CognitoAuth extends Construct {
     this.tenantClientIds = local(this, "tenant_client_ids", `{ for tenant in (${this.createsPool} ? var.tenants : toset([])) : tenant => ${address(clients)}[tenant].id }`);
     this.userPoolId = `${this.createsPool} ? ${optionalAttr(pool, "id")} : var.cognito_user_pool_id`;
     this.userPoolArn = local(this, "cognito_user_pool_arn", `${this.createsPool} ? ${optionalAttr(pool, "arn")} : var.cognito_user_pool_arn`);
-    this.tokenEndpoint = `try("https://\${${address(domain)}[0].domain}.auth.\${${props.platform.region}}.amazoncognito.com/oauth2/token", null)`;
+    // GovCloud's Cognito answers on FIPS endpoints only, its hosted domains included.
+    const authHost = `\${${govCloud} ? "auth-fips" : "auth"}.\${${props.platform.region}}.amazoncognito.com`;
+    this.tokenEndpoint = `try("https://\${${address(domain)}[0].domain}.${authHost}/oauth2/token", null)`;
   }
 
   /** Guards for whatever uses the authorizer: an external pool given whole and consistent, and no more clients than the fronts take. */

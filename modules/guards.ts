@@ -31,7 +31,8 @@ export function functionGuards(p: Platform, major: AwsProviderMajor): Preconditi
   ];
   if (major === 5) {
     guards.push({
-      condition: expr("!var.enable_tenant_isolation"),
+      // GovCloud has its own refusal (govCloudGuards): one message, the one that holds whatever the provider.
+      condition: expr(`!var.enable_tenant_isolation || ${p.govCloud}`),
       errorMessage: `enable_tenant_isolation = true needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER} (the first release with the Lambda tenancy_config argument); this configuration was synthesized for 5.x (MCP_AWS_PROVIDER_MAJOR=5). Synthesize for 6.x, or set enable_tenant_isolation = false.`,
     });
   }
@@ -41,6 +42,20 @@ export function functionGuards(p: Platform, major: AwsProviderMajor): Preconditi
       "enable_tenant_isolation = true cannot work behind an HTTP API: every invoke of a tenant-isolated function must carry the X-Amz-Tenant-Id header, and API Gateway HTTP APIs cannot set x-amz-* headers. Set api_type = \"REST\" (the REST integration passes the verified tenant claim), or enable_tenant_isolation = false.",
   });
   return guards;
+}
+
+/**
+ * Guards for AWS GovCloud (US): what AWS does not offer there is refused at plan time, before anything is
+ * created (sources in docs/architecture.md, "AWS GovCloud (US)"). CloudFront's guard is on the distribution.
+ */
+export function govCloudGuards(p: Platform): Precondition[] {
+  return [
+    {
+      condition: expr(`!(${p.govCloud} && var.enable_tenant_isolation)`),
+      errorMessage:
+        "enable_tenant_isolation = true, but Lambda tenant isolation mode is not offered in AWS GovCloud (US). Set enable_tenant_isolation = false: the server still binds every session to the caller's tenant, and the sessions table still admits each tenant to its own items only.",
+    },
+  ];
 }
 
 /** Guards on the API: no WAF an HTTP API cannot take. */

@@ -74,8 +74,8 @@ export const INPUTS = {
   use_fips_endpoints: {
     type: "bool",
     description:
-      "Have the root stack's provider call AWS through FIPS 140 validated endpoints (SC-13) where the service offers them. Ignored when the configuration is used as a module: set `use_fips_endpoint` on your own provider.",
-    default: false,
+      "Have the root stack's provider call AWS through FIPS 140 validated endpoints (SC-13) where the service offers them. null (the default): on when `region` is in AWS GovCloud (US) (`us-gov-*`), otherwise the provider's own default (`AWS_USE_FIPS_ENDPOINT`, the profile's `use_fips_endpoint`). Ignored when the configuration is used as a module: set `use_fips_endpoint` on your own provider.",
+    default: null,
   },
   kms_key_arn: {
     type: "string",
@@ -361,8 +361,8 @@ export const INPUTS = {
   cognito_threat_protection: {
     type: "bool",
     description:
-      "Threat protection on the pool the module creates: the Plus feature plan with advanced security `ENFORCED` (Security Hub Cognito.1). It judges user sign-ins and token use, and blocks risky ones; machine clients' client-credentials grants are billed by Cognito's M2M pricing either way. false: the Essentials plan, no threat protection. No effect with an external pool: configure yours.",
-    default: true,
+      "Threat protection on the pool the module creates: the Plus feature plan with advanced security `ENFORCED` (Security Hub Cognito.1). It judges user sign-ins and token use, and blocks risky ones; machine clients' client-credentials grants are billed by Cognito's M2M pricing either way. false: the Essentials plan, no threat protection. null (the default): on, except in AWS GovCloud (US), where AWS documents it as not offered (true there plans with a warning). No effect with an external pool: configure yours.",
+    default: null,
   },
   // --- Sessions and tenancy -------------------------------------------------
   enable_sessions: {

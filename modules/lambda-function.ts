@@ -125,7 +125,8 @@ export class McpFunction extends Construct {
         environment: { variables: exprMap(`merge(var.environment_variables, ${props.settings})`) },
         tracingConfig: { mode: "Active" },
         vpcConfig: { subnetIds: exprList("var.subnet_ids"), securityGroupIds: exprList("var.vpc_security_group_ids") },
-        loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+        // Lambda in AWS GovCloud (US) has no JSON log format; the server writes its lines as JSON either way.
+        loggingConfig: { logFormat: expr(`${props.platform.govCloud} ? "Text" : "JSON"`), logGroup: this.logGroup.name },
         // CreateFunction checks the role's network-interface permissions, so the policy must exist first.
         dependsOn: [policy, this.logGroup],
         lifecycle: {

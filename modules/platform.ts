@@ -16,6 +16,8 @@ export interface Platform {
   readonly dnsSuffix: string;
   /** The account of the KMS key: the deployment account (the key must live there). */
   readonly account: string;
+  /** HCL bool: deployed in AWS GovCloud (US), where some services differ (docs/architecture.md, "AWS GovCloud (US)"). */
+  readonly govCloud: string;
 }
 
 /** Declares the partition and region data sources and returns references to them. */
@@ -30,5 +32,6 @@ export function platform(scope: Construct, major: AwsProviderMajor): Platform {
     region: major === 6 ? "data.aws_region.current.region" : "data.aws_region.current.name",
     dnsSuffix: "data.aws_partition.current.dns_suffix",
     account: 'split(":", var.kms_key_arn)[4]',
+    govCloud: '(data.aws_partition.current.partition == "aws-us-gov")',
   };
 }

@@ -33,7 +33,15 @@ export function requireVersions(stack: TerraformStack, major: AwsProviderMajor):
   stack.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_VERSIONS[major] });
 }
 
+/**
+ * HCL: whether the root provider calls FIPS endpoints. Unset, FIPS is on in AWS GovCloud (US), where FedRAMP systems
+ * expect it, and otherwise left to the provider (AWS_USE_FIPS_ENDPOINT, the profile). Only variables: a provider's
+ * configuration cannot read the partition data source, which needs the provider.
+ */
+export const USE_FIPS_ENDPOINT =
+  'var.use_fips_endpoints != null ? var.use_fips_endpoints : (startswith(coalesce(var.region, "unset"), "us-gov-") ? true : null)';
+
 /** The root stack's provider: region and FIPS endpoints from the inputs, credentials from the caller's chain. */
 export function configureAwsProvider(stack: TerraformStack): AwsProvider {
-  return new AwsProvider(stack, "aws", { region: "${var.region}", useFipsEndpoint: Token.asAny("${var.use_fips_endpoints}") });
+  return new AwsProvider(stack, "aws", { region: "${var.region}", useFipsEndpoint: Token.asAny(`\${${USE_FIPS_ENDPOINT}}`) });
 }

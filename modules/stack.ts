@@ -14,7 +14,7 @@ import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
 import { cloudfrontLogBucketName } from "./cloudfront-logs.js";
-import { apiGuards, functionGuards } from "./guards.js";
+import { apiGuards, functionGuards, govCloudGuards } from "./guards.js";
 import { customDomainGuards } from "./custom-domain.js";
 import { address, expr, local } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
@@ -94,7 +94,7 @@ export class McpServerStack extends TerraformStack {
       platform: where,
       imageUri: local(this, "function_image_uri", `var.image_uri != null ? var.image_uri : try("\${${repository.repositoryUrl}}:\${var.image_tag}", null)`),
       settings,
-      preconditions: [...functionGuards(where, major), ...apiGuards(), ...customDomainGuards()],
+      preconditions: [...functionGuards(where, major), ...govCloudGuards(where), ...apiGuards(), ...customDomainGuards()],
       tenancySupported: major === 6,
     });
     sessions.grantTenantAccess(server.role, where);
@@ -114,7 +114,7 @@ export class McpServerStack extends TerraformStack {
     this.addOverride("check.edge_bypass", {
       assert: [
         {
-          condition: expr(`!var.enable_cloudfront || var.custom_domain_name != null`),
+          condition: expr(`!var.enable_cloudfront || var.custom_domain_name != null || ${where.govCloud}`),
           error_message:
             "enable_cloudfront without custom_domain_name leaves the API's execute-api URL reachable around CloudFront and its WAF. The function refuses such requests, but set custom_domain_name (CloudFront's origin) to switch that URL off.",
         },

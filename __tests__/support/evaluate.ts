@@ -30,9 +30,15 @@ const REFERENCE =
  */
 export async function evaluate(base: string, overrides: Vars, address: string, path: string[]): Promise<unknown> {
   const [type, name] = address.split(".");
-  let value: unknown = synthesized().resource[type]?.[name];
+  return evaluateAt(base, overrides, ["resource", type, name, ...path]);
+}
+
+/** Like {@link evaluate}, for any expression of the synthesized configuration, named by its path in it (e.g. `["provider", "aws", "0", "region"]`). */
+export async function evaluateAt(base: string, overrides: Vars, path: string[]): Promise<unknown> {
+  let value: unknown = synthesized();
   for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
-  if (typeof value !== "string") throw new Error(`${address}.${path.join(".")} is not an expression in the configuration`);
+  const where = path.join(".");
+  if (typeof value !== "string") throw new Error(`${where} is not an expression in the configuration`);
   const withPlaceholders = (text: string) =>
     text.replace(REFERENCE, (_m, optional, optionalAttr, resource, attr, whole) => JSON.stringify(`<${optional ?? resource ?? whole}${optionalAttr ?? attr ?? ""}>`));
   const locals = Object.fromEntries(Object.entries<string>(synthesized().locals ?? {}).map(([k, v]) => [k, withPlaceholders(v)]));
@@ -42,7 +48,7 @@ export async function evaluate(base: string, overrides: Vars, address: string, p
   writeFileSync(join(cwd, "evaluate.tf.json"), JSON.stringify({ variable: synthesized().variable, locals, output: { value: { value: withPlaceholders(value), sensitive: true } } }));
   writeFileSync(join(cwd, "overrides.tfvars.json"), JSON.stringify(overrides));
   const fail = (error: { stdout?: string; stderr?: string; message: string }) => {
-    throw new Error(`evaluating ${address}.${path.join(".")} failed: ${error.stderr || error.stdout || error.message}`);
+    throw new Error(`evaluating ${where} failed: ${error.stderr || error.stdout || error.message}`);
   };
   await run("terraform", ["plan", "-input=false", "-lock=false", "-no-color", `-var-file=${base}`, "-var-file=overrides.tfvars.json", "-out=plan"], { cwd }).catch(fail);
   const { stdout } = await run("terraform", ["show", "-json", "plan"], { cwd, maxBuffer: 16 << 20 }).catch(fail);
