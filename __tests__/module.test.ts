@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { INPUTS, inputsMarkdown, outputsMarkdown, OUTPUTS, ROOT_ONLY_INPUTS } from "../modules/index.js";
 import { ROOT, providerMirror } from "./support/terraform-workdir.js";
-import { addresses, example, plan, plannableExamples } from "./support/terraform.js";
+import { addresses, example, plan, mirrorMajorExamples } from "./support/terraform.js";
 
 /**
  * The HCL module build (npm run build:module), consumed by plain Terraform:
@@ -47,7 +47,7 @@ describe("plain Terraform consuming the module", () => {
   const consumer = mkdtempSync(join(tmpdir(), "mcp-module-consumer-"));
   const providers = readFileSync(join(ROOT, "__tests__/fixtures/terraform-consumer/providers.tf"), "utf8");
 
-  it.concurrent.each(plannableExamples())("plans %s.tfvars offline through module \"mcp\", with the same resources as the stack", async (name) => {
+  it.concurrent.each(mirrorMajorExamples())("plans %s.tfvars offline through module \"mcp\", with the same resources as the stack", async (name) => {
     const dir = join(consumer, name);
     mkdirSync(dir);
     // A var file's assignments are valid module arguments; the region goes to the caller's provider.

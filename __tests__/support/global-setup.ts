@@ -1,13 +1,15 @@
 import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { execFileSync } from "node:child_process";
-import { prepareTerraformWorkdir, ROOT } from "./terraform-workdir.js";
+import { prepareTerraformWorkdir, ROOT, SixOnFive } from "./terraform-workdir.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
     terraformWorkdir: string;
     variablesWorkdir: string;
     awsProviderMajor: 5 | 6;
+    /** With a 5.x mirror: the 6.x configuration fitted to 5.x, for the examples that need 6.x (see terraform-workdir.ts). */
+    sixOnFive: SixOnFive | null;
   }
 }
 
@@ -17,10 +19,11 @@ declare module "vitest" {
  * removes the work directory afterwards.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
-  const { outdir, workdir, variablesWorkdir, major } = await prepareTerraformWorkdir();
+  const { outdir, workdir, variablesWorkdir, major, sixOnFive } = await prepareTerraformWorkdir();
   execFileSync("npm", ["run", "--silent", "build:module"], { cwd: ROOT, stdio: "pipe", env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: String(major) } });
   project.provide("terraformWorkdir", workdir);
   project.provide("variablesWorkdir", variablesWorkdir);
   project.provide("awsProviderMajor", major);
+  project.provide("sixOnFive", sixOnFive ?? null);
   return () => rmSync(outdir, { recursive: true, force: true });
 }

@@ -47,6 +47,18 @@ function workdir(): string {
   return inject("terraformWorkdir");
 }
 
+/**
+ * Where to plan a var file: the configuration synthesized for the mirror's provider major, or, for a
+ * var file that needs a newer major than the mirror holds, that major's configuration fitted to the mirror
+ * (terraform-workdir.ts: only what the older schema lacks is dropped).
+ */
+function workdirFor(base: string): string {
+  if (requiredMajorOf(base) <= inject("awsProviderMajor")) return workdir();
+  const sixOnFive = inject("sixOnFive");
+  if (!sixOnFive) throw new Error(`${base} needs hashicorp/aws ${requiredMajorOf(base)}.x, and the mirror holds ${inject("awsProviderMajor")}.x`);
+  return sixOnFive.workdir;
+}
+
 /** The example var file `examples/<name>.tfvars`. */
 export function example(name: string): string {
   return join(ROOT, "examples", `${name}.tfvars`);
@@ -72,7 +84,8 @@ function hash(value: unknown): string {
  * are cached on disk for the whole run: several test files read the same ones.
  */
 export async function plan(base: string, overrides: Vars = {}): Promise<PlanJson> {
-  const dir = join(workdir(), "plans");
+  const cwd = workdirFor(base);
+  const dir = join(cwd, "plans");
   mkdirSync(dir, { recursive: true });
   const key = hash({ base, overrides });
   const cached = join(dir, `${key}.json`);
@@ -81,14 +94,14 @@ export async function plan(base: string, overrides: Vars = {}): Promise<PlanJson
     const planFile = join(dir, `${key}-${process.pid}-${Math.random().toString(36).slice(2)}.tfplan`);
     try {
       await run("terraform", ["plan", "-input=false", "-lock=false", "-no-color", ...varFileArgs(base, overrides, dir), `-out=${planFile}`], {
-        cwd: workdir(),
+        cwd,
         maxBuffer: 64 << 20,
       });
     } catch (error) {
       const diagnostics = await planDiagnostics(base, overrides);
       throw new Error(`terraform plan failed: ${diagnostics.errors.join("\n") || (error as Error).message}`);
     }
-    const { stdout } = await run("terraform", ["show", "-json", planFile], { cwd: workdir(), maxBuffer: 64 << 20 });
+    const { stdout } = await run("terraform", ["show", "-json", planFile], { cwd, maxBuffer: 64 << 20 });
     writeFileSync(`${cached}.tmp-${process.pid}`, stdout);
     renameSync(`${cached}.tmp-${process.pid}`, cached);
   }
@@ -151,7 +164,7 @@ export function changeAt(p: PlanJson, address: string): PlanJson["resource_chang
  * blocks: enough for input validations, and without a provider to start.
  */
 export async function planDiagnostics(base: string, overrides: Vars = {}, options: { variablesOnly?: boolean } = {}): Promise<Diagnostics> {
-  const cwd = options.variablesOnly ? inject("variablesWorkdir") : workdir();
+  const cwd = options.variablesOnly ? inject("variablesWorkdir") : workdirFor(base);
   const dir = join(cwd, "plans");
   mkdirSync(dir, { recursive: true });
   const args = ["plan", "-input=false", "-lock=false", "-json", ...varFileArgs(base, overrides, dir)];
@@ -199,13 +212,18 @@ export function outputOf(p: PlanJson, name: string): unknown {
   return p.output_changes[name]?.after;
 }
 
-/** The hashicorp/aws major an example needs, from its `# requires: hashicorp/aws N` line (default 5). */
-export function requiredMajor(name: string): number {
-  return Number(/^# requires: hashicorp\/aws (\d+)/m.exec(readFileSync(example(name), "utf8"))?.[1] ?? 5);
+/** The hashicorp/aws major a var file needs, from its `# requires: hashicorp/aws N` line (default 5). */
+function requiredMajorOf(file: string): number {
+  return Number(/^# requires: hashicorp\/aws (\d+)/m.exec(readFileSync(file, "utf8"))?.[1] ?? 5);
 }
 
-/** The examples the offline provider mirror can plan (the others need a newer provider major). */
-export function plannableExamples(): string[] {
+/** The hashicorp/aws major an example needs. */
+export function requiredMajor(name: string): number {
+  return requiredMajorOf(example(name));
+}
+
+/** The examples a configuration built for the mirror's provider major can plan (the others need a newer major). */
+export function mirrorMajorExamples(): string[] {
   return EXAMPLES.filter((name) => requiredMajor(name) <= inject("awsProviderMajor"));
 }
 
