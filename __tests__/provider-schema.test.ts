@@ -42,7 +42,7 @@ describe("the 6.x build against the hashicorp/aws 6.x schema", () => {
     delete fn.role;
     (fn.dynamic as Record<string, unknown>).tenancy_configs = { for_each: [], content: {} };
     config.resource.aws_lambda_functions = { x: {} };
-    config.output.function_arn = { value: "${aws_lambda_function.this.arnn}" };
+    (config.output as Record<string, unknown>).function_arn = { value: "${aws_lambda_function.this.arnn}" };
     expect(checkAgainst(config, six).sort()).toEqual(
       [
         "aws_lambda_function.this.tracing_config: a single block, given 2 times",
