@@ -1,17 +1,17 @@
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { INPUTS, inputsMarkdown, outputsMarkdown, OUTPUTS, ROOT_ONLY_INPUTS } from "../modules/index.js";
 import { ROOT, providerMirror } from "./support/terraform-workdir.js";
 import { addresses, example, plan, mirrorMajorExamples } from "./support/terraform.js";
 
 /**
  * The HCL module build (npm run build:module), consumed by plain Terraform:
- * a root configuration with `module "mcp" { source = ... }` and a mock
- * provider plans offline for each example's values.
+ * a root configuration that calls the module with each example's values and
+ * a mock provider plans offline.
  */
 const run = promisify(execFile);
 const MODULE = join(ROOT, "dist", "terraform-module");
@@ -44,23 +44,33 @@ describe("npm run build:module", () => {
 });
 
 describe("plain Terraform consuming the module", () => {
-  const consumer = mkdtempSync(join(tmpdir(), "mcp-module-consumer-"));
-  const providers = readFileSync(join(ROOT, "__tests__/fixtures/terraform-consumer/providers.tf"), "utf8");
-
-  it.concurrent.each(mirrorMajorExamples())("plans %s.tfvars offline through module \"mcp\", with the same resources as the stack", async (name) => {
-    const dir = join(consumer, name);
-    mkdirSync(dir);
-    // A var file's assignments are valid module arguments; the region goes to the caller's provider.
-    const vars = readFileSync(example(name), "utf8");
-    const region = /^region\s*=\s*"([^"]+)"/m.exec(vars)?.[1] ?? "us-east-1";
-    const args = vars.replace(/^region\s*=.*$/m, "");
-    writeFileSync(join(dir, "main.tf"), `module "mcp" {\n  source = "${MODULE}"\n${args}\n}\n\noutput "mcp_endpoint" {\n  value = module.mcp.mcp_endpoint\n}\n`);
-    writeFileSync(join(dir, "providers.tf"), providers);
+  // One root configuration calls the module once per example, each with a provider for its example's region:
+  // one init and one plan for all of them (a plan starts the provider, which takes seconds).
+  const planned: Record<string, string[]> = {};
+  const moduleName = (example: string) => example.replace(/-/g, "_");
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mcp-module-consumer-"));
+    const consumer = readFileSync(join(ROOT, "__tests__/fixtures/terraform-consumer/providers.tf"), "utf8");
+    const regions = new Set<string>();
+    const calls = mirrorMajorExamples().map((name) => {
+      // A var file's assignments are valid module arguments; the region goes to the caller's provider.
+      const vars = readFileSync(example(name), "utf8");
+      const region = /^region\s*=\s*"([^"]+)"/m.exec(vars)?.[1] ?? "us-east-1";
+      regions.add(region);
+      return `module "${moduleName(name)}" {\n  source    = "${MODULE}"\n  providers = { aws = aws.${moduleName(region)} }\n${vars.replace(/^region\s*=.*$/m, "")}\n}\n`;
+    });
+    const providers = [...regions].map((region) => consumer.replaceAll('"REGION_ALIAS"', `"${moduleName(region)}"`).replaceAll('"REGION"', `"${region}"`));
+    writeFileSync(join(dir, "main.tf"), [...providers, ...calls].join("\n"));
     await run("terraform", ["init", "-input=false", "-no-color", `-plugin-dir=${providerMirror().pluginDir}`], { cwd: dir });
-    await run("terraform", ["plan", "-input=false", "-no-color", `-var=region=${region}`, "-out=tfplan"], { cwd: dir, maxBuffer: 64 << 20 });
-    const { stdout } = await run("terraform", ["show", "-json", "tfplan"], { cwd: dir, maxBuffer: 64 << 20 });
-    const planned = (JSON.parse(stdout).planned_values.root_module.child_modules[0].resources as { address: string }[]).map((r) => r.address.replace(/^module\.mcp\./, ""));
-    expect(planned.sort()).toEqual(addresses(await plan(example(name))));
+    await run("terraform", ["plan", "-input=false", "-no-color", "-out=tfplan"], { cwd: dir, maxBuffer: 64 << 20 });
+    const { stdout } = await run("terraform", ["show", "-json", "tfplan"], { cwd: dir, maxBuffer: 256 << 20 });
+    for (const child of JSON.parse(stdout).planned_values.root_module.child_modules as { address: string; resources: { address: string }[] }[]) {
+      planned[child.address] = child.resources.map((r) => r.address.slice(child.address.length + 1)).sort();
+    }
+  });
+
+  it.concurrent.each(mirrorMajorExamples())("plans %s.tfvars offline through a module call, with the same resources as the stack", async (name) => {
+    expect(planned[`module.${moduleName(name)}`]).toEqual(addresses(await plan(example(name))));
   });
 });
 

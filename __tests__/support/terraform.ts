@@ -84,28 +84,65 @@ function hash(value: unknown): string {
  * are cached on disk for the whole run: several test files read the same ones.
  */
 export async function plan(base: string, overrides: Vars = {}): Promise<PlanJson> {
-  const cwd = workdirFor(base);
-  const dir = join(cwd, "plans");
-  mkdirSync(dir, { recursive: true });
-  const key = hash({ base, overrides });
-  const cached = join(dir, `${key}.json`);
+  const { cwd, diagnostics, planFile, key } = await planRun(base, overrides);
+  if (!planFile) throw new Error(`terraform plan failed: ${diagnostics.errors.join("\n")}`);
+  const cached = join(cwd, "plans", `${key}.json`);
   if (!existsSync(cached)) {
-    // Unique per call: tests running at once may plan the same variables.
-    const planFile = join(dir, `${key}-${process.pid}-${Math.random().toString(36).slice(2)}.tfplan`);
-    try {
-      await run("terraform", ["plan", "-input=false", "-lock=false", "-no-color", ...varFileArgs(base, overrides, dir), `-out=${planFile}`], {
-        cwd,
-        maxBuffer: 64 << 20,
-      });
-    } catch (error) {
-      const diagnostics = await planDiagnostics(base, overrides);
-      throw new Error(`terraform plan failed: ${diagnostics.errors.join("\n") || (error as Error).message}`);
-    }
     const { stdout } = await run("terraform", ["show", "-json", planFile], { cwd, maxBuffer: 64 << 20 });
     writeFileSync(`${cached}.tmp-${process.pid}`, stdout);
     renameSync(`${cached}.tmp-${process.pid}`, cached);
   }
   return JSON.parse(readFileSync(cached, "utf8")) as PlanJson;
+}
+
+/** One `terraform plan` per var file and overrides, whoever asks first: its diagnostics, and its plan file when it succeeded. */
+const planRuns = new Map<string, Promise<{ cwd: string; key: string; diagnostics: Diagnostics; planFile?: string }>>();
+
+/** Plans once (a plan starts the provider, which takes seconds) and keeps the diagnostics and the plan file on disk for the whole run. */
+function planRun(base: string, overrides: Vars): Promise<{ cwd: string; key: string; diagnostics: Diagnostics; planFile?: string }> {
+  const cwd = workdirFor(base);
+  const key = hash({ base, overrides });
+  const memo = planRuns.get(`${cwd}/${key}`);
+  if (memo) return memo;
+  const result = (async () => {
+    const dir = join(cwd, "plans");
+    mkdirSync(dir, { recursive: true });
+    const saved = join(dir, `${key}.diagnostics.json`);
+    const planFile = join(dir, `${key}.tfplan`);
+    if (!existsSync(saved)) {
+      // Unique per process: test files in other workers may plan the same variables.
+      const out = `${planFile}.tmp-${process.pid}`;
+      const stdout = await run("terraform", ["plan", "-input=false", "-lock=false", "-json", ...varFileArgs(base, overrides, dir), `-out=${out}`], { cwd, maxBuffer: 64 << 20 }).then(
+        (r) => r.stdout,
+        (error: { stdout?: string }) => error.stdout ?? "",
+      );
+      const diagnostics = parseDiagnostics(stdout);
+      if (existsSync(out)) renameSync(out, planFile);
+      writeFileSync(`${saved}.tmp-${process.pid}`, JSON.stringify(diagnostics));
+      renameSync(`${saved}.tmp-${process.pid}`, saved);
+    }
+    const diagnostics = JSON.parse(readFileSync(saved, "utf8")) as Diagnostics;
+    return { cwd, key, diagnostics, ...(diagnostics.errors.length === 0 && existsSync(planFile) && { planFile }) };
+  })();
+  planRuns.set(`${cwd}/${key}`, result);
+  return result;
+}
+
+/** The error and warning diagnostics of `terraform plan -json` output, each as "summary: detail" on one line. */
+function parseDiagnostics(stdout: string): Diagnostics {
+  const result: Diagnostics = { errors: [], warnings: [] };
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const message = JSON.parse(line) as { type: string; diagnostic?: { severity: string; summary: string; detail: string } };
+    if (message.type !== "diagnostic" || !message.diagnostic) continue;
+    const text = `${message.diagnostic.summary}: ${message.diagnostic.detail}`.replace(/\s+/g, " ");
+    (message.diagnostic.severity === "error" ? result.errors : result.warnings).push(text);
+  }
+  if (result.errors.length === 0 && !stdout.includes('"type":"change_summary"') && !stdout.includes('"type":"planned_change"')) {
+    // No diagnostics and no plan: Terraform failed before it could say why in JSON.
+    result.errors.push(`terraform plan produced no plan: ${stdout.slice(0, 500)}`);
+  }
+  return result;
 }
 
 /** A resource instance as Terraform state holds it: the attributes a test needs, the others null. */
@@ -164,7 +201,8 @@ export function changeAt(p: PlanJson, address: string): PlanJson["resource_chang
  * blocks: enough for input validations, and without a provider to start.
  */
 export async function planDiagnostics(base: string, overrides: Vars = {}, options: { variablesOnly?: boolean } = {}): Promise<Diagnostics> {
-  const cwd = options.variablesOnly ? inject("variablesWorkdir") : workdirFor(base);
+  if (!options.variablesOnly) return (await planRun(base, overrides)).diagnostics;
+  const cwd = inject("variablesWorkdir");
   const dir = join(cwd, "plans");
   mkdirSync(dir, { recursive: true });
   const args = ["plan", "-input=false", "-lock=false", "-json", ...varFileArgs(base, overrides, dir)];
@@ -172,15 +210,7 @@ export async function planDiagnostics(base: string, overrides: Vars = {}, option
     (r) => r.stdout,
     (error: { stdout?: string }) => error.stdout ?? "",
   );
-  const result: Diagnostics = { errors: [], warnings: [] };
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const message = JSON.parse(line) as { type: string; diagnostic?: { severity: string; summary: string; detail: string } };
-    if (message.type !== "diagnostic" || !message.diagnostic) continue;
-    const text = `${message.diagnostic.summary}: ${message.diagnostic.detail}`.replace(/\s+/g, " ");
-    (message.diagnostic.severity === "error" ? result.errors : result.warnings).push(text);
-  }
-  return result;
+  return parseDiagnostics(stdout);
 }
 
 /** Every planned resource instance of `type`. */
