@@ -1,6 +1,6 @@
 /**
  * Renders a Terraform JSON configuration as HCL. cdktf's own HCL output falls
- * back to JSON once a stack uses overrides (this one does, for moved blocks,
+ * back to JSON once a stack uses overrides (this one does, for lifecycle rules,
  * dynamic blocks and for_each over variables), and `cdktf get` types a
  * module's inputs only from HCL. JSON cannot tell a nested block from an
  * object attribute, so the provider schema (`terraform providers schema

@@ -38,7 +38,12 @@ describe("Dockerfile", () => {
       return { ...e, body: JSON.stringify(body), isBase64Encoded: false };
     };
     const call = (args: unknown) => ({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "echo", arguments: args } });
-    expect((await handler(event({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }), {})).statusCode).toBe(200);
+    const initialized = await handler(event({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }), {});
+    expect(initialized.statusCode).toBe(200);
+    // The version is package.json's, inlined at build time: the bundle reads no file for it.
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect(JSON.parse(initialized.body).result.serverInfo).toEqual({ name: "cdktf-aws-mcp-server", version });
+    expect(readFileSync(join(ROOT, source, `${file}.js`), "utf8")).not.toMatch(/devDependencies|"scripts"/);
     expect(JSON.parse((await handler(event(call({ text: "hi" })), {})).body).result.content).toEqual([{ type: "text", text: "hi" }]);
     const invalid = JSON.parse((await handler(event(call({ text: 42 })), {})).body);
     expect(JSON.stringify(invalid)).toMatch(/expected string, received number/i);

@@ -8,7 +8,8 @@ import type { MalformedEventError } from "./events/request.js";
 import { fromFetchResponse, type HttpRequest, type HttpResponse, jsonResponse, jsonRpcError, printable, timedOut, toFetchRequest } from "./http-message.js";
 import { buildServer } from "./server.js";
 import { servePost } from "./streamable-http-post.js";
-import { type Tool, TOOLS } from "./tools/index.js";
+import { TOOLS } from "./tools/index.js";
+import type { Tool } from "./tools/tool.js";
 import { clientOf, isSessionId, newSessionId, SESSION_LIMITS, SessionStore, SessionStoreRejectedError, SessionStoreUnavailableError } from "./sessions.js";
 
 /** node:crypto, loaded on first use: most requests hash nothing and compare no secret, and loading it adds a few milliseconds to every cold start. */

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformIterator, TerraformStack, Token } from "cdktf";
+import { Precondition, TerraformIterator, Token } from "cdktf";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
@@ -151,15 +151,6 @@ export class HttpApi extends Construct {
         dependsOn: [mcp, discovery],
       }),
       "this",
-    );
-
-    // 0.1.0 built these unconditionally; they gained count when the REST front arrived.
-    TerraformStack.of(this).addOverride(
-      "moved",
-      ["aws_apigatewayv2_api", "aws_apigatewayv2_authorizer", "aws_apigatewayv2_integration", "aws_apigatewayv2_stage"].map((type) => ({
-        from: `${type}.this`,
-        to: `${type}.this[0]`,
-      })),
     );
   }
 

@@ -1,4 +1,4 @@
-import type { Tool } from "../../handler/tools/index.js";
+import type { Tool } from "../../handler/tools/tool.js";
 
 /**
  * A tool that never finishes on its own: it waits until the SDK aborts its

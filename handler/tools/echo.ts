@@ -2,7 +2,7 @@
 // of zod in use. `import { z } from "zod"` would pull all of zod and its 40
 // locales into the bundle: 645 KB instead of 304 KB (docs/performance.md).
 import * as z from "zod";
-import type { Tool } from "./index.js";
+import type { Tool } from "./tool.js";
 import { listedOnce } from "./schema.js";
 
 /** Built once per environment, not per request: the SDK turns it into JSON Schema for every tools/list. */

@@ -1,4 +1,4 @@
-import type { Tool } from "./index.js";
+import type { Tool } from "./tool.js";
 
 /** `whoami`: the caller as the server sees it — tenant, principal and session. */
 export const whoami: Tool = {
