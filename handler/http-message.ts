@@ -28,6 +28,11 @@ export function jsonResponse(status: number, value: unknown, headers: Record<str
   return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(value) };
 }
 
+/** A plain JSON error for what is not an MCP request (a wrong path, discovery with another method). */
+export function problem(status: number, message: string, headers: Record<string, string> = {}): HttpResponse {
+  return jsonResponse(status, { error: message }, headers);
+}
+
 /** A JSON-RPC error answer, with no id: it answers the HTTP request, not one message. */
 export function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): HttpResponse {
   return jsonResponse(status, { jsonrpc: "2.0", error: { code, message }, id: null }, headers);
