@@ -1,29 +1,29 @@
-import { MCP_SCOPE } from "./http-contract.js";
+import { MCP_SCOPE, SETTINGS } from "./http-contract.js";
 import type { McpAppOptions } from "./mcp-app.js";
 import type { DynamoSessionStoreOptions } from "./session-store.js";
 import type { SessionStore } from "./sessions.js";
 
 /**
  * The application's settings from the function's environment, which the
- * infrastructure sets from its inputs (modules/stack.ts):
- * MCP_TENANT_CLAIM, MCP_ISSUER, MCP_RESOURCE_URL, MCP_SCOPES,
- * MCP_SESSIONS_TABLE (sessions on when present), MCP_SESSION_TTL_SECONDS,
- * MCP_ALLOWED_ORIGINS (comma-separated), MCP_CLIENT_IDS (comma-separated), MCP_ORIGIN_VERIFY_SECRET,
- * MCP_TENANT_ACCESS_ROLE_ARN (sessions read and written with per-tenant credentials).
+ * infrastructure sets from its inputs (modules/stack.ts), under the names
+ * {@link SETTINGS} declares for both.
  */
 export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
-  const ttlSeconds = Number(env.MCP_SESSION_TTL_SECONDS ?? 86400);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(`MCP_SESSION_TTL_SECONDS must be a whole number of seconds, got "${env.MCP_SESSION_TTL_SECONDS}"`);
+  const setting = (name: keyof typeof SETTINGS) => env[SETTINGS[name]];
+  const ttl = setting("sessionTtlSeconds");
+  const ttlSeconds = Number(ttl ?? 86400);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(`${SETTINGS.sessionTtlSeconds} must be a whole number of seconds, got "${ttl}"`);
+  const table = setting("sessionsTable");
   return {
-    tenantClaim: env.MCP_TENANT_CLAIM || "client_id",
-    issuer: env.MCP_ISSUER || undefined,
-    resourceUrl: env.MCP_RESOURCE_URL || undefined,
-    scopes: list(env.MCP_SCOPES ?? MCP_SCOPE, " "),
-    allowedOrigins: list(env.MCP_ALLOWED_ORIGINS ?? "", ","),
-    allowedClients: list(env.MCP_CLIENT_IDS ?? "", ","),
-    originVerifySecret: env.MCP_ORIGIN_VERIFY_SECRET || undefined,
+    tenantClaim: setting("tenantClaim") || "client_id",
+    issuer: setting("issuer") || undefined,
+    resourceUrl: setting("resourceUrl") || undefined,
+    scopes: list(setting("scopes") ?? MCP_SCOPE, " "),
+    allowedOrigins: list(setting("allowedOrigins") ?? "", ","),
+    allowedClients: list(setting("clientIds") ?? "", ","),
+    originVerifySecret: setting("originVerifySecret") || undefined,
     // Sessions off: the AWS SDK is never loaded. On: it loads with the first request that needs a session.
-    sessions: env.MCP_SESSIONS_TABLE ? dynamoSessions(env.MCP_SESSIONS_TABLE, ttlSeconds, env.MCP_TENANT_ACCESS_ROLE_ARN) : undefined,
+    sessions: table ? dynamoSessions(table, ttlSeconds, setting("tenantAccessRoleArn")) : undefined,
   };
 }
 

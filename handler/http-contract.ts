@@ -32,3 +32,31 @@ export const CORS = {
   /** How long a browser may reuse a preflight's answer. */
   maxAgeSeconds: 600,
 } as const;
+
+/**
+ * The names of the function's own environment settings: the infrastructure
+ * sets them from its inputs (modules/stack.ts), the server reads them
+ * (handler/config.ts). User variables may not start with `MCP_`.
+ */
+export const SETTINGS = {
+  /** The verified claim that names the tenant. */
+  tenantClaim: "MCP_TENANT_CLAIM",
+  /** Seconds a session lives after its last use. */
+  sessionTtlSeconds: "MCP_SESSION_TTL_SECONDS",
+  /** The token issuer, advertised as the authorization server. */
+  issuer: "MCP_ISSUER",
+  /** The public URL of the MCP endpoint, advertised as the protected resource. */
+  resourceUrl: "MCP_RESOURCE_URL",
+  /** The scopes a token must carry one of, space-separated. */
+  scopes: "MCP_SCOPES",
+  /** Browser origins allowed to call, comma-separated. */
+  allowedOrigins: "MCP_ALLOWED_ORIGINS",
+  /** App client ids allowed to call, comma-separated. */
+  clientIds: "MCP_CLIENT_IDS",
+  /** The sessions table; sessions are on when it is set. */
+  sessionsTable: "MCP_SESSIONS_TABLE",
+  /** The role assumed, tagged with the tenant, to read and write sessions. */
+  tenantAccessRoleArn: "MCP_TENANT_ACCESS_ROLE_ARN",
+  /** The secret CloudFront sends in X-Origin-Verify. */
+  originVerifySecret: "MCP_ORIGIN_VERIFY_SECRET",
+} as const;

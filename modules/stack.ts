@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Aspects, LocalBackend, TerraformStack } from "cdktf";
-import { declareInputs, ROOT_ONLY_INPUTS } from "./inputs.js";
+import { declareInputs, ROOT_ONLY_INPUTS, input } from "./inputs.js";
 import { declareOutputs } from "./outputs.js";
 import { AwsProviderMajor, awsProviderMajor, configureAwsProvider, requireVersions } from "./provider.js";
 import { platform } from "./platform.js";
@@ -18,6 +18,7 @@ import { apiGuards, functionGuards, govCloudGuards } from "./guards.js";
 import { customDomainGuards } from "./custom-domain.js";
 import { address, expr, local } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
+import { SETTINGS } from "../handler/http-contract.js";
 
 /** Props of {@link McpServerStack}. */
 export interface McpServerStackProps {
@@ -66,7 +67,7 @@ export class McpServerStack extends TerraformStack {
       invokeArn: local(
         this,
         "function_invoke_arn",
-        `"arn:\${${where.partition}}:apigateway:\${${where.region}}:lambda:path/2015-03-31/functions/arn:\${${where.partition}}:lambda:\${${where.region}}:\${${where.account}}:function:\${var.name}/invocations"`,
+        `"arn:\${${where.partition}}:apigateway:\${${where.region}}:lambda:path/2015-03-31/functions/arn:\${${where.partition}}:lambda:\${${where.region}}:\${${where.account}}:function:\${${input.name}}/invocations"`,
       ),
       functionName: `${FUNCTION}.function_name`,
       functionAddress: FUNCTION,
@@ -79,20 +80,26 @@ export class McpServerStack extends TerraformStack {
     const edge = new EdgeDistribution(this, "edge", { platform: where, originDomain: api.originDomain, originPath: api.originPath, integrationTimeoutMs: api.integrationTimeoutMs });
     const mcpEndpoint = local(this, "mcp_endpoint", `"\${${publicBaseUrl}}/mcp"`);
 
-    // The server's own settings (the handler reads these); MCP_SESSIONS_TABLE exists only when sessions are on.
+    // The server's own settings (the handler reads these); the sessions table's exists only when sessions are on.
+    const setting = (name: keyof typeof SETTINGS, value: string) => `${SETTINGS[name]} = ${value}`;
+    const always = [
+      setting("tenantClaim", input.tenant_claim),
+      setting("sessionTtlSeconds", `tostring(${input.session_ttl_seconds})`),
+      setting("issuer", auth.issuer),
+      setting("resourceUrl", mcpEndpoint),
+      setting("scopes", `"${MCP_SCOPE}"`),
+      setting("allowedOrigins", `join(",", ${input.allowed_origins})`),
+      setting("clientIds", `join(",", ${auth.clientIds})`),
+    ];
+    const withSessions = [setting("sessionsTable", sessions.tableName), setting("tenantAccessRoleArn", TENANT_ACCESS_ROLE_ARN)];
+    const behindCloudFront = [setting("originVerifySecret", edge.originVerifySecret)];
     const settings = `merge({
-      MCP_TENANT_CLAIM         = var.tenant_claim
-      MCP_SESSION_TTL_SECONDS  = tostring(var.session_ttl_seconds)
-      MCP_ISSUER               = ${auth.issuer}
-      MCP_RESOURCE_URL         = ${mcpEndpoint}
-      MCP_SCOPES               = "${MCP_SCOPE}"
-      MCP_ALLOWED_ORIGINS      = join(",", var.allowed_origins)
-      MCP_CLIENT_IDS           = join(",", ${auth.clientIds})
-    }, ${SessionsTable.enabled} ? { MCP_SESSIONS_TABLE = ${sessions.tableName}, MCP_TENANT_ACCESS_ROLE_ARN = ${TENANT_ACCESS_ROLE_ARN} } : {}, ${CLOUDFRONT_ENABLED} ? { MCP_ORIGIN_VERIFY_SECRET = ${edge.originVerifySecret} } : {})`;
+${always.map((line) => `      ${line.replace(" = ", " ".repeat(25 - line.indexOf(" = ")) + "= ")}`).join("\n")}
+    }, ${SessionsTable.enabled} ? { ${withSessions.join(", ")} } : {}, ${CLOUDFRONT_ENABLED} ? { ${behindCloudFront.join(", ")} } : {})`;
 
     const server = new McpFunction(this, "function", {
       platform: where,
-      imageUri: local(this, "function_image_uri", `var.image_uri != null ? var.image_uri : try("\${${repository.repositoryUrl}}:\${var.image_tag}", null)`),
+      imageUri: local(this, "function_image_uri", `${input.image_uri} != null ? ${input.image_uri} : try("\${${repository.repositoryUrl}}:\${${input.image_tag}}", null)`),
       settings,
       preconditions: [...functionGuards(where, major), ...govCloudGuards(where), ...apiGuards(), ...customDomainGuards()],
       tenancySupported: major === 6,
@@ -104,7 +111,7 @@ export class McpServerStack extends TerraformStack {
     this.addOverride("check.log_retention", {
       assert: [
         {
-          condition: expr("var.log_retention_days == 0 || var.log_retention_days >= 365"),
+          condition: expr(`${input.log_retention_days} == 0 || ${input.log_retention_days} >= 365`),
           error_message: "log_retention_days is below 365: FedRAMP AU-11 (and CKV_AWS_338) expect at least a year of audit logs.",
         },
       ],
@@ -114,7 +121,7 @@ export class McpServerStack extends TerraformStack {
     this.addOverride("check.edge_bypass", {
       assert: [
         {
-          condition: expr(`!var.enable_cloudfront || var.custom_domain_name != null || ${where.govCloud}`),
+          condition: expr(`!${input.enable_cloudfront} || ${input.custom_domain_name} != null || ${where.govCloud}`),
           error_message:
             "enable_cloudfront without custom_domain_name leaves the API's execute-api URL reachable around CloudFront and its WAF. The function refuses such requests, but set custom_domain_name (CloudFront's origin) to switch that URL off.",
         },
