@@ -1,3 +1,5 @@
+import { input } from "./inputs.js";
+
 /**
  * The access log line both API fronts write (AU-2, AU-3): who (source IP,
  * client id, tenant claim), when, and the outcome (status, latency, errors),
@@ -9,7 +11,7 @@ const COMMON = {
   sourceIp: "$context.identity.sourceIp",
   userAgent: "$context.identity.userAgent",
   clientId: "$context.authorizer.claims.client_id",
-  tenant: "$context.authorizer.claims.${var.tenant_claim}",
+  tenant: `$context.authorizer.claims.\${${input.tenant_claim}}`,
   status: "$context.status",
   responseLength: "$context.responseLength",
   latencyMs: "$context.responseLatency",

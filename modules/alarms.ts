@@ -6,6 +6,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { address, expr, exprMap, exprNumber, forEachIn, withAddress } from "./expressions.js";
 import { ApiGateway } from "./api-gateway.js";
+import { input } from "./inputs.js";
 
 /** One of the architecture's five alarms. */
 export interface AlarmSpec {
@@ -21,7 +22,7 @@ export interface AlarmSpec {
 }
 
 /** Name of the alarm topic (HCL template). */
-export const ALARM_TOPIC_NAME = "${var.name}-alarms";
+export const ALARM_TOPIC_NAME = `\${${input.name}}-alarms`;
 
 /** Evaluation window of every alarm. */
 export const ALARM_PERIOD_SECONDS = 300;
@@ -36,7 +37,7 @@ export function alarmSpecs(integrationTimeoutMs: string): readonly AlarmSpec[] {
     namespace: "AWS/Lambda",
     metric: "Duration",
     statistic: { extendedStatistic: "p99" },
-    threshold: "var.lambda_timeout * 1000 * 0.8",
+    threshold: `${input.lambda_timeout} * 1000 * 0.8`,
   },
   { id: "lambda_throttles", description: "Function throttles above 5 in 5 minutes", namespace: "AWS/Lambda", metric: "Throttles", statistic: { statistic: "Sum" }, threshold: "5" },
   {
@@ -68,7 +69,7 @@ export class Alarms extends Construct {
   constructor(scope: Construct, id: string, props: { readonly function: LambdaFunction; readonly api: ApiGateway }) {
     super(scope, id);
     this.topic = withAddress(
-      new SnsTopic(this, "topic", { name: ALARM_TOPIC_NAME, kmsMasterKeyId: expr("var.kms_key_arn") }),
+      new SnsTopic(this, "topic", { name: ALARM_TOPIC_NAME, kmsMasterKeyId: expr(input.kms_key_arn) }),
       "alarms",
     );
 
@@ -80,7 +81,7 @@ export class Alarms extends Construct {
     const alarms = alarmSpecs(props.api.integrationTimeoutMs).map((spec) =>
       withAddress(
         new CloudwatchMetricAlarm(this, spec.id, {
-          alarmName: `\${var.name}-${spec.id.replace(/_/g, "-")}`,
+          alarmName: `\${${input.name}}-${spec.id.replace(/_/g, "-")}`,
           alarmDescription: spec.description,
           namespace: spec.namespace,
           ...metric(spec),
@@ -130,7 +131,7 @@ export class Alarms extends Construct {
 
     forEachIn(
       withAddress(new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: expr("each.value") }), "email"),
-      "toset(var.alarm_email_addresses)",
+      `toset(${input.alarm_email_addresses})`,
     );
   }
 }

@@ -4,6 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { address, countWhen, expr, withAddress } from "./expressions.js";
 import { Platform } from "./platform.js";
+import { input } from "./inputs.js";
 
 /** Props of {@link ApiGatewayCloudWatchRole}. */
 export interface ApiGatewayCloudWatchRoleProps {
@@ -27,12 +28,12 @@ export class ApiGatewayCloudWatchRole extends Construct {
   constructor(scope: Construct, id: string, props: ApiGatewayCloudWatchRoleProps) {
     super(scope, id);
     const { partition, region, account } = props.platform;
-    const count = countWhen(`${props.restFront} && var.api_gateway_cloudwatch_role == "create"`);
+    const count = countWhen(`${props.restFront} && ${input.api_gateway_cloudwatch_role} == "create"`);
     const role = withAddress(
       new IamRole(this, "role", {
         count,
         // IAM names are global to the account: the region keeps a second deployment of the same name elsewhere from colliding.
-        name: `\${var.name}-apigw-logs-\${${region}}`,
+        name: `\${${input.name}}-apigw-logs-\${${region}}`,
         description: "API Gateway's CloudWatch Logs role for REST APIs in this region (account setting)",
         assumeRolePolicy: expr(`jsonencode({
           Version   = "2012-10-17"

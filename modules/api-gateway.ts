@@ -8,12 +8,13 @@ import { HTTP_FRONT, HTTP_STAGE, HttpApi } from "./api-http.js";
 import { REST_FRONT, REST_STAGE, RestApi } from "./api-rest.js";
 import { Platform } from "./platform.js";
 import { CUSTOM_DOMAIN, CustomDomain } from "./custom-domain.js";
+import { input } from "./inputs.js";
 
 /** HCL: the API's own base URL (declared by {@link ApiGateway}; the stack names it before the API exists). */
 export const API_URL = "local.api_url";
 
 /** Name of the access log group both fronts write to (HCL template). */
-export const API_LOG_GROUP = "/aws/apigateway/${var.name}";
+export const API_LOG_GROUP = `/aws/apigateway/\${${input.name}}`;
 
 /** Props of {@link ApiGateway}. */
 export interface ApiGatewayProps {
@@ -59,7 +60,7 @@ export class ApiGateway extends Construct {
     const { region, dnsSuffix } = props.platform;
     this.logGroup = encryptedLogGroup(this, "api", API_LOG_GROUP);
     // One second above the function's timeout, so the function's own timeout fires (and is logged) first; HTTP APIs wait 30 s at most, REST APIs 29 s.
-    this.integrationTimeoutMs = local(this, "integration_timeout_ms", `min(var.lambda_timeout + 1, ${REST_FRONT} ? 29 : 30) * 1000`);
+    this.integrationTimeoutMs = local(this, "integration_timeout_ms", `min(${input.lambda_timeout} + 1, ${REST_FRONT} ? 29 : 30) * 1000`);
     const front = {
       invokeArn: props.invokeArn,
       integrationTimeoutMs: this.integrationTimeoutMs,
@@ -90,7 +91,7 @@ export class ApiGateway extends Construct {
     this.originDomain = local(
       this,
       "api_origin_domain",
-      `${CUSTOM_DOMAIN} ? var.custom_domain_name : ${REST_FRONT} ? ${restHost} : trimprefix(${this.http.attribute("api_endpoint")}, "https://")`,
+      `${CUSTOM_DOMAIN} ? ${input.custom_domain_name} : ${REST_FRONT} ? ${restHost} : trimprefix(${this.http.attribute("api_endpoint")}, "https://")`,
     );
     this.originPath = `${CUSTOM_DOMAIN} ? "" : ${REST_FRONT} ? "/${REST_STAGE}" : ""`;
     this.url = local(this, API_URL.replace(/^local\./, ""), `"https://\${${this.originDomain}}\${${this.originPath}}"`);
@@ -115,7 +116,7 @@ export class ApiGateway extends Construct {
   metric(http: string, rest: string): { name: string; dimensions: string } {
     return {
       name: `${HTTP_FRONT} ? "${http}" : "${rest}"`,
-      dimensions: `${HTTP_FRONT} ? { ApiId = ${this.http.attribute("id")}, Stage = "${HTTP_STAGE}" } : { ApiName = var.name, Stage = "${REST_STAGE}" }`,
+      dimensions: `${HTTP_FRONT} ? { ApiId = ${this.http.attribute("id")}, Stage = "${HTTP_STAGE}" } : { ApiName = ${input.name}, Stage = "${REST_STAGE}" }`,
     };
   }
 }

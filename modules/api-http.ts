@@ -10,9 +10,10 @@ import { HTTP_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";
 import { CORS } from "../handler/http-contract.js";
 import { CORS_ENABLED } from "./rest-cors.js";
+import { input } from "./inputs.js";
 
 /** HCL: true when the HTTP API front is built. */
-export const HTTP_FRONT = 'var.api_type == "HTTP"';
+export const HTTP_FRONT = `${input.api_type} == "HTTP"`;
 
 /** The HTTP API's only stage: no path prefix, deployed on every change. */
 export const HTTP_STAGE = "$default";
@@ -53,7 +54,7 @@ export class HttpApi extends Construct {
 
     this.api = withAddress(new Apigatewayv2Api(this, "http-api", {
         count: built,
-        name: expr("var.name"),
+        name: expr(input.name),
         description: "MCP server (Streamable HTTP)",
         protocolType: "HTTP",
         disableExecuteApiEndpoint: Token.asAny(expr(props.disableExecuteApiEndpoint)),
@@ -62,7 +63,7 @@ export class HttpApi extends Construct {
     this.api.addOverride("dynamic.cors_configuration", {
       for_each: expr(`${CORS_ENABLED} ? [1] : []`),
       content: {
-        allow_origins: expr("var.allowed_origins"),
+        allow_origins: expr(input.allowed_origins),
         allow_methods: [...CORS.allowMethods],
         allow_headers: [...CORS.allowHeaders],
         expose_headers: [...CORS.exposeHeaders],
@@ -129,7 +130,7 @@ export class HttpApi extends Construct {
       routes(DISCOVERY_ROUTE_KEYS),
     );
 
-    const overrides = TerraformIterator.fromMap(Token.asAnyMap(expr("var.route_throttle_overrides")));
+    const overrides = TerraformIterator.fromMap(Token.asAnyMap(expr(input.route_throttle_overrides)));
     this.stage = withAddress(
       new Apigatewayv2Stage(this, "stage", {
         count: built,
@@ -139,8 +140,8 @@ export class HttpApi extends Construct {
         accessLogSettings: { destinationArn: expr(props.logGroupArn), format: expr(`jsonencode(${hclObject(HTTP_ACCESS_LOG_FORMAT)})`) },
         // Both limits always set: a route setting without them throttles to 0, which rejects everything.
         defaultRouteSettings: {
-          throttlingRateLimit: exprNumber("var.throttling_rate_limit"),
-          throttlingBurstLimit: exprNumber("var.throttling_burst_limit"),
+          throttlingRateLimit: exprNumber(input.throttling_rate_limit),
+          throttlingBurstLimit: exprNumber(input.throttling_burst_limit),
         },
         routeSettings: overrides.dynamic({
           route_key: overrides.key,

@@ -16,9 +16,10 @@ import { Platform } from "./platform.js";
 import { address, countWhen, expr, exprList, exprMap, exprNumber, forEachIn, hclObject, local, optionalAttr, withAddress } from "./expressions.js";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { MCP_ROUTE_KEYS, MCP_SCOPE, ROUTE_KEYS } from "./routes.js";
+import { input } from "./inputs.js";
 
 /** HCL: true when the REST API front is built. */
-export const REST_FRONT = 'var.api_type == "REST"';
+export const REST_FRONT = `${input.api_type} == "REST"`;
 
 /** The REST stage; its name prefixes every path (`/v1/mcp`). */
 export const REST_STAGE = "v1";
@@ -85,7 +86,7 @@ export class RestApi extends Construct {
     this.api = withAddress(
       new ApiGatewayRestApi(this, "rest-api", {
         count: built,
-        name: expr("var.name"),
+        name: expr(input.name),
         description: "MCP server (Streamable HTTP)",
         endpointConfiguration: { types: ["REGIONAL"] },
         disableExecuteApiEndpoint: Token.asAny(expr(props.disableExecuteApiEndpoint)),
@@ -155,7 +156,7 @@ export class RestApi extends Construct {
           timeoutMilliseconds: exprNumber(props.integrationTimeoutMs),
           // Every invoke of a tenant-isolated function names its tenant: the verified claim, never a client header.
           requestParameters: exprMap(
-            `var.enable_tenant_isolation ? { "integration.request.header.X-Amz-Tenant-Id" = each.value.authorized ? "context.authorizer.claims.\${var.tenant_claim}" : "'${DISCOVERY_TENANT}'" } : {}`,
+            `${input.enable_tenant_isolation} ? { "integration.request.header.X-Amz-Tenant-Id" = each.value.authorized ? "context.authorizer.claims.\${${input.tenant_claim}}" : "'${DISCOVERY_TENANT}'" } : {}`,
           ),
         }),
         "this",
@@ -223,8 +224,8 @@ export class RestApi extends Construct {
         stageName: expr(`${stage}.stage_name`),
         methodPath: "*/*",
         settings: {
-          throttlingRateLimit: exprNumber("var.throttling_rate_limit"),
-          throttlingBurstLimit: exprNumber("var.throttling_burst_limit"),
+          throttlingRateLimit: exprNumber(input.throttling_rate_limit),
+          throttlingBurstLimit: exprNumber(input.throttling_burst_limit),
           metricsEnabled: true,
         },
       }),
@@ -244,25 +245,25 @@ export class RestApi extends Construct {
         }),
         "override",
       ),
-      `${REST_FRONT} ? var.route_throttle_overrides : {}`,
+      `${REST_FRONT} ? ${input.route_throttle_overrides} : {}`,
     );
 
     // A regional web ACL attaches to the stage directly; with CloudFront the ACL goes on the distribution instead.
     withAddress(
       new Wafv2WebAclAssociation(this, "waf", {
-        count: countWhen(`${REST_FRONT} && var.waf_acl_arn != null && !var.enable_cloudfront`),
+        count: countWhen(`${REST_FRONT} && ${input.waf_acl_arn} != null && !${input.enable_cloudfront}`),
         resourceArn: expr(`${stage}.arn`),
-        webAclArn: expr("var.waf_acl_arn"),
+        webAclArn: expr(input.waf_acl_arn),
         lifecycle: {
           precondition: [
             {
-              condition: expr('can(regex(":regional/webacl/", var.waf_acl_arn))'),
+              condition: expr(`can(regex(":regional/webacl/", ${input.waf_acl_arn}))`),
               errorMessage:
                 "waf_acl_arn must be a REGIONAL web ACL (ARN contains \":regional/webacl/\", in the API's region) to associate with the REST stage; a CLOUDFRONT-scoped ACL attaches only to a distribution (set enable_cloudfront).",
             },
             {
-              condition: expr(`!can(regex(":regional/webacl/", var.waf_acl_arn)) || split(":", var.waf_acl_arn)[3] == ${props.platform.region}`),
-              errorMessage: `waf_acl_arn is a REGIONAL web ACL in \${split(":", var.waf_acl_arn)[3]}, but the REST stage is in \${${props.platform.region}}: a stage takes a web ACL of its own region only. Create the ACL (scope REGIONAL) in \${${props.platform.region}}.`,
+              condition: expr(`!can(regex(":regional/webacl/", ${input.waf_acl_arn})) || split(":", ${input.waf_acl_arn})[3] == ${props.platform.region}`),
+              errorMessage: `waf_acl_arn is a REGIONAL web ACL in \${split(":", ${input.waf_acl_arn})[3]}, but the REST stage is in \${${props.platform.region}}: a stage takes a web ACL of its own region only. Create the ACL (scope REGIONAL) in \${${props.platform.region}}.`,
             },
           ],
         },

@@ -8,6 +8,7 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { address, countWhen, expr, exprNumber, withAddress } from "./expressions.js";
 import { Platform } from "./platform.js";
+import { input } from "./inputs.js";
 
 /**
  * HCL template of the log bucket's name. Known at plan time, so the key
@@ -16,7 +17,7 @@ import { Platform } from "./platform.js";
  * for every `var.name` (at most 32) and region.
  */
 export function cloudfrontLogBucketName(p: Platform): string {
-  return `\${var.name}-cf-\${${p.account}}-\${${p.region}}`;
+  return `\${${input.name}}-cf-\${${p.account}}-\${${p.region}}`;
 }
 
 /**
@@ -65,7 +66,7 @@ export class CloudfrontLogBucket extends Construct {
         count,
         bucket,
         // A bucket key: one KMS call per bucket and hour instead of one per log object.
-        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: expr("var.kms_key_arn") }, bucketKeyEnabled: true }],
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: expr(input.kms_key_arn) }, bucketKeyEnabled: true }],
       }),
       "cloudfront_logs",
     );
@@ -79,10 +80,10 @@ export class CloudfrontLogBucket extends Construct {
           {
             id: "retention",
             // log_retention_days = 0 keeps logs forever, as it does for the log groups.
-            status: expr('var.log_retention_days > 0 ? "Enabled" : "Disabled"'),
+            status: expr(`${input.log_retention_days} > 0 ? "Enabled" : "Disabled"`),
             filter: [{}],
-            expiration: [{ days: exprNumber("max(var.log_retention_days, 1)") }],
-            noncurrentVersionExpiration: [{ noncurrentDays: exprNumber("max(var.log_retention_days, 1)") }],
+            expiration: [{ days: exprNumber(`max(${input.log_retention_days}, 1)`) }],
+            noncurrentVersionExpiration: [{ noncurrentDays: exprNumber(`max(${input.log_retention_days}, 1)`) }],
             abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
           },
         ],

@@ -6,6 +6,7 @@ import { ORIGIN_VERIFY_HEADER } from "../handler/http-contract.js";
 import { address, countWhen, expr, exprList, exprNumber, optionalAttr, withAddress } from "./expressions.js";
 import { CloudfrontLogBucket } from "./cloudfront-logs.js";
 import { Platform } from "./platform.js";
+import { input } from "./inputs.js";
 
 /** AWS managed cache policy "CachingDisabled": every request reaches the API. */
 export const CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
@@ -16,7 +17,7 @@ export const ALL_VIEWER_EXCEPT_HOST_POLICY_ID = "b689b0a8-53d0-40ab-baf2-68738e2
 export const ORIGIN_READ_SLACK_SECONDS = 5;
 
 /** HCL: true when the distribution is created. */
-export const CLOUDFRONT_ENABLED = "var.enable_cloudfront";
+export const CLOUDFRONT_ENABLED = input.enable_cloudfront;
 
 /**
  * The optional CloudFront distribution in front of the HTTP API (SC-7, SC-8):
@@ -36,7 +37,7 @@ export class EdgeDistribution extends Construct {
    * none: the distribution's guard says what is missing, rather than
    * Terraform's "Invalid index" beside it.
    */
-  static readonly baseUrl = '"https://${try(var.cloudfront_aliases[0], "cloudfront-aliases-missing.invalid")}"';
+  static readonly baseUrl = `"https://\${try(${input.cloudfront_aliases}[0], "cloudfront-aliases-missing.invalid")}"`;
 
   /**
    * @param props.originDomain, props.originPath HCL: where the API answers (host, and the REST stage prefix).
@@ -65,8 +66,8 @@ export class EdgeDistribution extends Construct {
       new CloudfrontResponseHeadersPolicy(this, "security-headers", {
         count: enabled,
         // Response headers policy names are global to the account, like IAM's.
-        name: `\${var.name}-security-headers-\${${props.platform.region}}`,
-        comment: "${var.name} MCP server: HSTS and no content sniffing, framing or referrers",
+        name: `\${${input.name}}-security-headers-\${${props.platform.region}}`,
+        comment: `\${${input.name}} MCP server: HSTS and no content sniffing, framing or referrers`,
         securityHeadersConfig: {
           strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, override: true },
           contentTypeOptions: { override: true },
@@ -82,11 +83,11 @@ export class EdgeDistribution extends Construct {
       new CloudfrontDistribution(this, "distribution", {
         count: enabled,
         enabled: true,
-        comment: "${var.name} MCP server",
-        aliases: exprList("var.cloudfront_aliases"),
+        comment: `\${${input.name}} MCP server`,
+        aliases: exprList(input.cloudfront_aliases),
         httpVersion: "http2and3",
         priceClass: "PriceClass_100",
-        webAclId: expr("var.waf_acl_arn"),
+        webAclId: expr(input.waf_acl_arn),
         origin: [
           {
             originId,
@@ -115,10 +116,10 @@ export class EdgeDistribution extends Construct {
           compress: false,
         },
         restrictions: { geoRestriction: { restrictionType: "none" } },
-        loggingConfig: { bucket: expr(`${address(logs.bucket)}[0].bucket_domain_name`), prefix: "${var.name}/", includeCookies: false },
+        loggingConfig: { bucket: expr(`${address(logs.bucket)}[0].bucket_domain_name`), prefix: `\${${input.name}}/`, includeCookies: false },
         dependsOn: [logs.ownership],
         viewerCertificate: {
-          acmCertificateArn: expr("var.cloudfront_certificate_arn"),
+          acmCertificateArn: expr(input.cloudfront_certificate_arn),
           sslSupportMethod: "sni-only",
           minimumProtocolVersion: "TLSv1.2_2021",
         },
@@ -138,12 +139,12 @@ export class EdgeDistribution extends Construct {
           "enable_cloudfront = true, but the deployment is in AWS GovCloud (US), which has no CloudFront. Set enable_cloudfront = false; for a web ACL in front of the API use api_type = \"REST\" with a REGIONAL waf_acl_arn, and for your own host name custom_domain_name.",
       },
       {
-        condition: unlessGovCloud("var.cloudfront_certificate_arn != null && length(var.cloudfront_aliases) > 0"),
+        condition: unlessGovCloud(`${input.cloudfront_certificate_arn} != null && length(${input.cloudfront_aliases}) > 0`),
         errorMessage:
           "enable_cloudfront needs cloudfront_certificate_arn (an ACM certificate in us-east-1) and cloudfront_aliases (the host names it covers): CloudFront's default *.cloudfront.net certificate cannot enforce TLS 1.2.",
       },
       {
-        condition: unlessGovCloud('var.waf_acl_arn == null || can(regex(":global/webacl/", var.waf_acl_arn))'),
+        condition: unlessGovCloud(`${input.waf_acl_arn} == null || can(regex(":global/webacl/", ${input.waf_acl_arn}))`),
         errorMessage:
           "waf_acl_arn must be a CLOUDFRONT-scoped web ACL (created in us-east-1, ARN contains \":global/webacl/\") to attach to the distribution; a REGIONAL ACL cannot.",
       },

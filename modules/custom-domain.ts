@@ -8,12 +8,13 @@ import { address, countWhen, expr, withAddress } from "./expressions.js";
 import { HTTP_FRONT } from "./api-http.js";
 import { REST_FRONT } from "./api-rest.js";
 import { Platform } from "./platform.js";
+import { input } from "./inputs.js";
 
 /** HCL: true when the API is served on the caller's domain (and its `execute-api` URL is off). */
-export const CUSTOM_DOMAIN = "var.custom_domain_name != null";
+export const CUSTOM_DOMAIN = `${input.custom_domain_name} != null`;
 
 /** HCL: true when the custom domain requires client certificates. */
-export const MUTUAL_TLS = "var.mtls_truststore_uri != null";
+export const MUTUAL_TLS = `${input.mtls_truststore_uri} != null`;
 
 /**
  * The API on the caller's domain (SC-7, SC-8, IA-3): a regional API Gateway
@@ -37,14 +38,14 @@ export class CustomDomain extends Construct {
     props: { readonly platform: Platform; readonly httpApiId: string; readonly restApiId: string; readonly httpStage: TerraformResource; readonly restStage: TerraformResource },
   ) {
     super(scope, id);
-    const mtls = { for_each: expr(`${MUTUAL_TLS} ? [1] : []`), content: { truststore_uri: expr("var.mtls_truststore_uri"), truststore_version: expr("var.mtls_truststore_version") } };
+    const mtls = { for_each: expr(`${MUTUAL_TLS} ? [1] : []`), content: { truststore_uri: expr(input.mtls_truststore_uri), truststore_version: expr(input.mtls_truststore_version) } };
     const guards = { lifecycle: { precondition: CustomDomain.preconditions(props.platform) } };
 
     const http = withAddress(
       new Apigatewayv2DomainName(this, "http-domain", {
         count: countWhen(`${CUSTOM_DOMAIN} && ${HTTP_FRONT}`),
-        domainName: expr("var.custom_domain_name"),
-        domainNameConfiguration: { certificateArn: expr("var.certificate_arn"), endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+        domainName: expr(input.custom_domain_name),
+        domainNameConfiguration: { certificateArn: expr(input.certificate_arn), endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
         ...guards,
       }),
       "this",
@@ -64,8 +65,8 @@ export class CustomDomain extends Construct {
     const rest = withAddress(
       new ApiGatewayDomainName(this, "rest-domain", {
         count: countWhen(`${CUSTOM_DOMAIN} && ${REST_FRONT}`),
-        domainName: expr("var.custom_domain_name"),
-        regionalCertificateArn: expr("var.certificate_arn"),
+        domainName: expr(input.custom_domain_name),
+        regionalCertificateArn: expr(input.certificate_arn),
         endpointConfiguration: { types: ["REGIONAL"] },
         securityPolicy: "TLS_1_2",
         ...guards,
@@ -96,11 +97,11 @@ export class CustomDomain extends Construct {
   private static preconditions(p: Platform): Precondition[] {
     return [
       {
-        condition: expr("var.certificate_arn != null"),
+        condition: expr(`${input.certificate_arn} != null`),
         errorMessage: "custom_domain_name needs certificate_arn: an ACM certificate for that name, in the API's region.",
       },
       {
-        condition: expr(`var.certificate_arn == null || split(":", var.certificate_arn)[3] == ${p.region}`),
+        condition: expr(`${input.certificate_arn} == null || split(":", ${input.certificate_arn})[3] == ${p.region}`),
         errorMessage: "certificate_arn must be in the API's region: a regional API Gateway domain reads its certificate from ACM there (only CloudFront's certificate lives in us-east-1).",
       },
     ];
@@ -115,15 +116,15 @@ export function customDomainGuards(): Precondition[] {
       errorMessage: "mtls_truststore_uri needs custom_domain_name: API Gateway enforces mutual TLS only on a custom domain, and the execute-api URL would let requests in without a client certificate.",
     },
     {
-      condition: expr("var.mtls_truststore_version == null || var.mtls_truststore_uri != null"),
+      condition: expr(`${input.mtls_truststore_version} == null || ${input.mtls_truststore_uri} != null`),
       errorMessage: "mtls_truststore_version pins a version of mtls_truststore_uri; set the URI too, or drop the version.",
     },
     {
-      condition: expr(`var.certificate_arn == null || ${CUSTOM_DOMAIN}`),
+      condition: expr(`${input.certificate_arn} == null || ${CUSTOM_DOMAIN}`),
       errorMessage: "certificate_arn is the custom domain's certificate; set custom_domain_name too, or drop it (CloudFront's certificate is cloudfront_certificate_arn).",
     },
     {
-      condition: expr(`!(${MUTUAL_TLS} && var.enable_cloudfront)`),
+      condition: expr(`!(${MUTUAL_TLS} && ${input.enable_cloudfront})`),
       errorMessage: "Mutual TLS on the custom domain cannot be combined with enable_cloudfront: CloudFront presents no client certificate to its origin. Terminate client certificates on the domain without CloudFront, or drop mtls_truststore_uri.",
     },
   ];

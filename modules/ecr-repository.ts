@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { countWhen, expr, optionalAttr, withAddress } from "./expressions.js";
+import { input } from "./inputs.js";
 
 /** Images kept in the repository; older ones expire. Lambda needs the image it runs, so keep releases to roll back to. */
 export const ECR_IMAGES_KEPT = 30;
@@ -17,14 +18,14 @@ export class ImageRepository extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const created = "var.image_uri == null";
+    const created = `${input.image_uri} == null`;
     const repository = withAddress(
       new EcrRepository(this, "this", {
         count: countWhen(created),
-        name: expr("var.name"),
+        name: expr(input.name),
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: expr("var.kms_key_arn") }],
+        encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: expr(input.kms_key_arn) }],
       }),
       "this",
     );

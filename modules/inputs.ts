@@ -510,6 +510,13 @@ export const INPUTS = {
 /** Name of a module input. */
 export type InputName = keyof typeof INPUTS;
 
+/**
+ * The HCL reference to each input, for the constructs' expressions:
+ * input.name is `var.name`. Derived from {@link INPUTS}, so a misspelt
+ * or undeclared input is a compile error, not a `terraform validate` failure.
+ */
+export const input = Object.fromEntries(Object.keys(INPUTS).map((name) => [name, `var.${name}`])) as { readonly [K in InputName]: `var.${K}` };
+
 /** Inputs of the root stack only: they configure its provider, and a module uses the caller's. */
 export const ROOT_ONLY_INPUTS: readonly InputName[] = ["region", "use_fips_endpoints"];
 

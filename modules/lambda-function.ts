@@ -7,12 +7,13 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { encryptedLogGroup } from "./log-group.js";
 import { address, expr, exprList, exprMap, exprNumber, withAddress } from "./expressions.js";
 import { Platform } from "./platform.js";
+import { input } from "./inputs.js";
 
 /** The function's address; the API fronts refer to it before it is constructed. */
 export const FUNCTION = "aws_lambda_function.this";
 
 /** Name of the function's log group (HCL template). */
-export const LAMBDA_LOG_GROUP = "/aws/lambda/${var.name}";
+export const LAMBDA_LOG_GROUP = `/aws/lambda/\${${input.name}}`;
 
 /** Props of {@link McpFunction}. */
 export interface McpFunctionProps {
@@ -52,7 +53,7 @@ export class McpFunction extends Construct {
     this.role = withAddress(
       new IamRole(this, "role", {
         // IAM names are global to the account: the region keeps a second deployment of the same name elsewhere from colliding.
-        name: `\${var.name}-lambda-\${${region}}`,
+        name: `\${${input.name}}-lambda-\${${region}}`,
         description: "Execution role of the MCP server function",
         assumeRolePolicy: expr(`jsonencode({
           Version   = "2012-10-17"
@@ -82,8 +83,8 @@ export class McpFunction extends Construct {
               Action = ["ec2:CreateNetworkInterface"]
               Resource = concat(
                 ["${ec2Arn("network-interface/*")}"],
-                [for s in var.subnet_ids : "${ec2Arn("subnet/${s}")}"],
-                [for g in var.vpc_security_group_ids : "${ec2Arn("security-group/${g}")}"],
+                [for s in ${input.subnet_ids} : "${ec2Arn("subnet/${s}")}"],
+                [for g in ${input.vpc_security_group_ids} : "${ec2Arn("security-group/${g}")}"],
               )
             },
             {
@@ -103,7 +104,7 @@ export class McpFunction extends Construct {
               Sid      = "UseCustomerKey"
               Effect   = "Allow"
               Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
-              Resource = var.kms_key_arn
+              Resource = ${input.kms_key_arn}
             },
           ]
         })`),
@@ -113,18 +114,18 @@ export class McpFunction extends Construct {
 
     this.function = withAddress(
       new LambdaFunction(this, "function", {
-        functionName: expr("var.name"),
+        functionName: expr(input.name),
         description: "MCP server",
         packageType: "Image",
         imageUri: expr(props.imageUri),
         role: this.role.arn,
-        timeout: exprNumber("var.lambda_timeout"),
-        memorySize: exprNumber("var.lambda_memory_size"),
-        reservedConcurrentExecutions: exprNumber("var.reserved_concurrent_executions"),
-        kmsKeyArn: expr("var.kms_key_arn"),
-        environment: { variables: exprMap(`merge(var.environment_variables, ${props.settings})`) },
+        timeout: exprNumber(input.lambda_timeout),
+        memorySize: exprNumber(input.lambda_memory_size),
+        reservedConcurrentExecutions: exprNumber(input.reserved_concurrent_executions),
+        kmsKeyArn: expr(input.kms_key_arn),
+        environment: { variables: exprMap(`merge(${input.environment_variables}, ${props.settings})`) },
         tracingConfig: { mode: "Active" },
-        vpcConfig: { subnetIds: exprList("var.subnet_ids"), securityGroupIds: exprList("var.vpc_security_group_ids") },
+        vpcConfig: { subnetIds: exprList(input.subnet_ids), securityGroupIds: exprList(input.vpc_security_group_ids) },
         // Lambda in AWS GovCloud (US) has no JSON log format; the server writes its lines as JSON either way.
         loggingConfig: { logFormat: expr(`${props.platform.govCloud} ? "Text" : "JSON"`), logGroup: this.logGroup.name },
         // CreateFunction checks the role's network-interface permissions, so the policy must exist first.
@@ -134,8 +135,8 @@ export class McpFunction extends Construct {
           // Lambda takes the VPC from the subnets; this is where var.vpc_id is held to them.
           postcondition: [
             {
-              condition: expr("self.vpc_config[0].vpc_id == var.vpc_id"),
-              errorMessage: "subnet_ids belong to VPC ${self.vpc_config[0].vpc_id}, not to vpc_id (${var.vpc_id}): give subnets and security groups of the VPC named by vpc_id.",
+              condition: expr(`self.vpc_config[0].vpc_id == ${input.vpc_id}`),
+              errorMessage: `subnet_ids belong to VPC \${self.vpc_config[0].vpc_id}, not to vpc_id (\${${input.vpc_id}}): give subnets and security groups of the VPC named by vpc_id.`,
             },
           ],
         },
@@ -145,7 +146,7 @@ export class McpFunction extends Construct {
     if (props.tenancySupported) {
       // Set at creation only: toggling enable_tenant_isolation replaces the function.
       this.function.addOverride("dynamic.tenancy_config", {
-        for_each: expr("var.enable_tenant_isolation ? [1] : []"),
+        for_each: expr(`${input.enable_tenant_isolation} ? [1] : []`),
         content: { tenant_isolation_mode: "PER_TENANT" },
       });
     }

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { expr, exprNumber, withAddress } from "./expressions.js";
+import { input } from "./inputs.js";
 
 /**
  * A log group encrypted with the customer key and kept `var.log_retention_days`
@@ -13,8 +14,8 @@ export function encryptedLogGroup(scope: Construct, address: string, nameHcl: st
   return withAddress(
     new CloudwatchLogGroup(scope, address, {
       name: nameHcl,
-      kmsKeyId: expr("var.kms_key_arn"),
-      retentionInDays: exprNumber("var.log_retention_days"),
+      kmsKeyId: expr(input.kms_key_arn),
+      retentionInDays: exprNumber(input.log_retention_days),
     }),
     address,
   );

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProviderMajor } from "./provider.js";
+import { input } from "./inputs.js";
 
 /**
  * Where the module is deployed, as HCL references. Both data sources are
@@ -31,7 +32,7 @@ export function platform(scope: Construct, major: AwsProviderMajor): Platform {
     // 6.x renamed the attribute (name is deprecated there); 5.x only knows name.
     region: major === 6 ? "data.aws_region.current.region" : "data.aws_region.current.name",
     dnsSuffix: "data.aws_partition.current.dns_suffix",
-    account: 'split(":", var.kms_key_arn)[4]',
+    account: `split(":", ${input.kms_key_arn})[4]`,
     govCloud: '(data.aws_partition.current.partition == "aws-us-gov")',
   };
 }

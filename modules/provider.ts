@@ -1,5 +1,6 @@
 import { TerraformStack, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { input } from "./inputs.js";
 
 /** The hashicorp/aws major versions the module synthesizes for. */
 export type AwsProviderMajor = 5 | 6;
@@ -39,9 +40,9 @@ export function requireVersions(stack: TerraformStack, major: AwsProviderMajor):
  * configuration cannot read the partition data source, which needs the provider.
  */
 export const USE_FIPS_ENDPOINT =
-  'var.use_fips_endpoints != null ? var.use_fips_endpoints : (startswith(coalesce(var.region, "unset"), "us-gov-") ? true : null)';
+  `${input.use_fips_endpoints} != null ? ${input.use_fips_endpoints} : (startswith(coalesce(${input.region}, "unset"), "us-gov-") ? true : null)`;
 
 /** The root stack's provider: region and FIPS endpoints from the inputs, credentials from the caller's chain. */
 export function configureAwsProvider(stack: TerraformStack): AwsProvider {
-  return new AwsProvider(stack, "aws", { region: "${var.region}", useFipsEndpoint: Token.asAny(`\${${USE_FIPS_ENDPOINT}}`) });
+  return new AwsProvider(stack, "aws", { region: `\${${input.region}}`, useFipsEndpoint: Token.asAny(`\${${USE_FIPS_ENDPOINT}}`) });
 }

@@ -6,9 +6,10 @@ import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
 import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
 import { CORS } from "../handler/http-contract.js";
 import { countWhen, expr, withAddress } from "./expressions.js";
+import { input } from "./inputs.js";
 
 /** HCL: true when browsers at `var.allowed_origins` may call. */
-export const CORS_ENABLED = "length(var.allowed_origins) > 0";
+export const CORS_ENABLED = `length(${input.allowed_origins}) > 0`;
 
 /** The preflight's headers, set only for an allowed origin (API Gateway's own CORS support answers any origin alike). */
 const PREFLIGHT_HEADERS: Record<string, string> = {
@@ -69,7 +70,7 @@ export class RestCors extends Construct {
     const template = [
       "#set($origin = $input.params().header.get('Origin'))",
       `#if("$!origin" == "")#set($origin = $input.params().header.get('origin'))#end`,
-      `#if(\${jsonencode(var.allowed_origins)}.contains("$!origin"))`,
+      `#if(\${jsonencode(${input.allowed_origins})}.contains("$!origin"))`,
       '#set($context.responseOverride.header.Access-Control-Allow-Origin = "$origin")',
       overrides,
       "#end",

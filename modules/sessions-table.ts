@@ -5,6 +5,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TENANT_TAG, TTL_ATTRIBUTE } from "../handler/session-schema.js";
 import { Platform } from "./platform.js";
 import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./expressions.js";
+import { input } from "./inputs.js";
 
 
 /** Item actions the server needs on its sessions (reads and writes by tenant and session id). */
@@ -25,7 +26,7 @@ export const TENANT_ACCESS_ROLE_ARN = `one(aws_iam_role.${TENANT_ACCESS}[*].arn)
  * (CKV_AWS_28, CKV_AWS_119).
  */
 export class SessionsTable extends Construct {
-  static readonly enabled = "var.enable_sessions";
+  static readonly enabled = input.enable_sessions;
   readonly table: DynamodbTable;
   /** HCL: the table name, or null when sessions are off. */
   readonly tableName: string;
@@ -35,7 +36,7 @@ export class SessionsTable extends Construct {
     this.table = withAddress(
       new DynamodbTable(this, "table", {
         count: countWhen(SessionsTable.enabled),
-        name: "${var.name}-sessions",
+        name: `\${${input.name}}-sessions`,
         billingMode: "PAY_PER_REQUEST",
         hashKey: TENANT_KEY,
         rangeKey: SESSION_KEY,
@@ -44,7 +45,7 @@ export class SessionsTable extends Construct {
           { name: SESSION_KEY, type: "S" },
         ],
         globalSecondaryIndex: [{ name: SESSION_ID_INDEX, hashKey: SESSION_KEY, projectionType: "KEYS_ONLY" }],
-        serverSideEncryption: { enabled: true, kmsKeyArn: expr("var.kms_key_arn") },
+        serverSideEncryption: { enabled: true, kmsKeyArn: expr(input.kms_key_arn) },
         pointInTimeRecovery: { enabled: true },
         ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
         deletionProtectionEnabled: true,
@@ -67,7 +68,7 @@ export class SessionsTable extends Construct {
       new IamRole(this, "tenant-access", {
         count: countWhen(SessionsTable.enabled),
         // IAM names are global to the account: the region keeps a second deployment of the same name elsewhere from colliding.
-        name: `\${var.name}-tenant-access-\${${platform.region}}`,
+        name: `\${${input.name}}-tenant-access-\${${platform.region}}`,
         description: "Assumed by the MCP server function per tenant; reaches only that tenant's sessions",
         maxSessionDuration: 3600,
         // Only the function's role, only with the tenant tag, and no other tag key.
@@ -109,7 +110,7 @@ export class SessionsTable extends Construct {
               Sid       = "CustomerKeyThroughDynamoDB"
               Effect    = "Allow"
               Action    = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
-              Resource  = var.kms_key_arn
+              Resource  = ${input.kms_key_arn}
               Condition = { StringEquals = { "kms:ViaService" = "dynamodb.\${${platform.region}}.\${${platform.dnsSuffix}}" } }
             },
           ]

@@ -1,6 +1,7 @@
 import { IConstruct } from "constructs";
 import { IAspect, TerraformResource } from "cdktf";
 import { exprMap } from "./expressions.js";
+import { input } from "./inputs.js";
 
 interface Taggable {
   tags: Record<string, string>;
@@ -17,6 +18,6 @@ function isTaggable(node: IConstruct): node is TerraformResource & Taggable {
  */
 export class TagEverything implements IAspect {
   visit(node: IConstruct): void {
-    if (isTaggable(node)) node.tags = exprMap("var.tags");
+    if (isTaggable(node)) node.tags = exprMap(input.tags);
   }
 }
