@@ -5,7 +5,7 @@ WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY .ci/build-handler.ts .ci/
+COPY scripts/build-handler.ts scripts/
 COPY handler/ handler/
 RUN npm run build:handler
 

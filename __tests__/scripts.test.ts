@@ -5,13 +5,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { providerMirror, ROOT } from "./support/terraform-workdir.js";
-import { assignedNames, closest } from "../.ci/var-file-check.js";
+import { assignedNames, closest } from "../scripts/var-file-check.js";
 
 const run = promisify(execFile);
 
-/** Runs a script of .ci/ and returns its exit code and output, whatever the code. */
+/** Runs a script of scripts/ and returns its exit code and output, whatever the code. */
 async function script(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run("bash", [join(ROOT, ".ci", name), ...args], { cwd: ROOT, env: { ...process.env, ...env } }).then(
+  return run("bash", [join(ROOT, "scripts", name), ...args], { cwd: ROOT, env: { ...process.env, ...env } }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
@@ -86,12 +86,12 @@ describe("plan scripts", () => {
 describe("the CI plan users copy", () => {
   it("runs the same Terraform script as this project's CI and npm run plan", () => {
     const workflow = readFileSync(join(ROOT, "docs/ci/terraform-plan.yml"), "utf8");
-    expect(workflow).toContain('bash .ci/terraform-plan "$VAR_FILE"');
+    expect(workflow).toContain('bash scripts/terraform-plan "$VAR_FILE"');
     expect(workflow).toContain("role-to-assume:");
     expect(workflow).toContain("actions/upload-artifact");
     const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
-    expect(scripts.plan).toBe("bash .ci/terraform-plan");
-    expect(scripts["plan:offline"]).toBe("bash .ci/terraform-plan --offline");
+    expect(scripts.plan).toBe("bash scripts/terraform-plan");
+    expect(scripts["plan:offline"]).toBe("bash scripts/terraform-plan --offline");
     expect(readFileSync(join(ROOT, ".ci/run"), "utf8")).toContain("npm run --silent plan:offline --");
   });
 

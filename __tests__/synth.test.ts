@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { App, Testing } from "cdktf";
 import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, TENANCY_MIN_PROVIDER, USE_FIPS_ENDPOINT } from "../modules/index.js";
 import type { AwsProviderMajor } from "../modules/index.js";
-import { renderReadme } from "../.ci/docs.js";
+import { renderReadme } from "../scripts/render-docs.js";
 import { ROOT } from "./support/terraform-workdir.js";
 
 /** The synthesized configuration of a fresh app and stack. */

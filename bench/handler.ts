@@ -1,6 +1,6 @@
 /**
  * The handler's figures, side by side with a bare SDK handler a user would
- * write instead (`.ci/bare-mcp-handler.ts`), from one run on this machine:
+ * write instead (`bench/bare-mcp-handler.ts`), from one run on this machine:
  * bundle size, cold start to the first initialize answer, warm p50/p99 in
  * process, peak RSS, and DynamoDB round trips per request with sessions on.
  * It prints the figures and whether each target of docs/performance.md
@@ -13,7 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { build } from "esbuild";
-import { bundleHandler, LEAN } from "./build-handler.js";
+import { bundleHandler, LEAN } from "../scripts/build-handler.js";
 
 const OURS = "dist/handler/index.js";
 const BARE = "dist/bench/bare/index.js";
@@ -109,9 +109,9 @@ interface Sessions {
 async function main(): Promise<void> {
   rmSync("dist/handler", { recursive: true, force: true });
   await bundleHandler("handler/index.ts", "dist/handler", { plugins: [LEAN] });
-  await bundleHandler(".ci/bare-mcp-handler.ts", "dist/bench/bare");
-  await bundleHandler(".ci/bare-mcp-handler.ts", dirname(FLOOR), { plugins: [LEAN] });
-  await build({ entryPoints: [".ci/bench-harness.ts"], bundle: true, platform: "node", format: "cjs", packages: "external", outfile: HARNESS, logLevel: "warning" });
+  await bundleHandler("bench/bare-mcp-handler.ts", "dist/bench/bare");
+  await bundleHandler("bench/bare-mcp-handler.ts", dirname(FLOOR), { plugins: [LEAN] });
+  await build({ entryPoints: ["bench/harness.ts"], bundle: true, platform: "node", format: "cjs", packages: "external", outfile: HARNESS, logLevel: "warning" });
 
   const sizes = { ours: size(OURS), bare: size(BARE), floor: size(FLOOR) };
   const lazy = chunks("dist/handler").filter((c) => !sizes.ours.files.includes(c));

@@ -1,5 +1,5 @@
 /**
- * One measurement in a fresh process, for `.ci/bench-handler.ts`:
+ * One measurement in a fresh process, for `bench/handler.ts`:
  *   cold <bundle>      load the handler, answer one initialize, print it, exit
  *   warm <bundle> N    then time N tools/list and N tools/call in process; print p50, p99 and peak RSS
  *   sessions <bundle> N  ours with sessions in dynalite: timings and DynamoDB calls per request

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { awsProviderMajor, AWS_PROVIDER_VERSIONS, inputsMarkdown, McpServerStack, outputsMarkdown, ROOT_ONLY_INPUTS } from "../modules/index.js";
-import { ProviderSchemas, renderModule } from "./hcl.js";
+import { ProviderSchemas, renderModule } from "./render-hcl.js";
 
 /**
  * `npm run build:module`: writes dist/terraform-module/, a Terraform module
@@ -34,7 +34,7 @@ try {
   // Nested blocks are the same in 5.x and 6.x for every resource the module uses, so any local mirror serves when the registry cannot.
   const mirror = (env: NodeJS.ProcessEnv) => {
     try {
-      return execFileSync("bash", [join(root, ".ci/provider-mirror")], { encoding: "utf8", env, stdio: ["ignore", "pipe", "ignore"] }).trim().split(" ");
+      return execFileSync("bash", [join(root, "scripts/provider-mirror")], { encoding: "utf8", env, stdio: ["ignore", "pipe", "ignore"] }).trim().split(" ");
     } catch {
       return undefined;
     }

@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { execFileSync } from "node:child_process";
 import { prepareTerraformWorkdir, ROOT, SixOnFive } from "./terraform-workdir.js";
+import { TERRAFORM_GOGC } from "../vitest.config.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,6 +20,7 @@ declare module "vitest" {
  * removes the work directory afterwards.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
+  process.env.GOGC ??= TERRAFORM_GOGC;
   const { outdir, workdir, variablesWorkdir, major, sixOnFive } = await prepareTerraformWorkdir();
   execFileSync("npm", ["run", "--silent", "build:module"], { cwd: ROOT, stdio: "pipe", env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: String(major) } });
   project.provide("terraformWorkdir", workdir);

@@ -13,7 +13,7 @@ export const ROOT = new URL("../..", import.meta.url).pathname;
 export function providerMirror(): { pluginDir: string; major: AwsProviderMajor } {
   let out: string;
   try {
-    out = execFileSync("bash", [join(ROOT, ".ci/provider-mirror")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    out = execFileSync("bash", [join(ROOT, "scripts/provider-mirror")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     throw new Error(`Terraform tests need a local hashicorp/aws mirror: ${(error as { stderr?: string }).stderr ?? error}`);
   }
