@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { App } from "./modules/framework.js";
 import { McpServerStack } from "./modules/index.js";
 
 const app = new App();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { Testing } from "cdktf";
+import { Testing } from "../modules/framework.js";
 import { McpServerStack } from "../modules/index.js";
 import { checkAgainst, jsiiProviderSchema, ProviderSchema, TerraformJson, terraformProviderSchema } from "./support/provider-schema.js";
 import { synthesized } from "./support/evaluate.js";

@@ -1,9 +1,5 @@
 import { Construct } from "constructs";
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
-import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SnsTopic, SnsTopicPolicy, SnsTopicSubscription, CloudwatchMetricAlarm, LambdaFunction } from "./framework.js";
 import { address, expr, exprMap, exprNumber, forEachIn, withAddress } from "./expressions.js";
 import { ApiGateway } from "./api-gateway.js";
 import { input } from "./inputs.js";

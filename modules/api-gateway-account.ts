@@ -1,7 +1,5 @@
 import { Construct } from "constructs";
-import { ApiGatewayAccount as ApiGatewayAccountSetting } from "@cdktf/provider-aws/lib/api-gateway-account";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { ApiGatewayAccount as ApiGatewayAccountSetting, IamRole, IamRolePolicy } from "./framework.js";
 import { address, countWhen, expr, withAddress } from "./expressions.js";
 import { Platform } from "./platform.js";
 import { input } from "./inputs.js";

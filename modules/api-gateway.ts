@@ -1,7 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition } from "cdktf";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { Precondition, LambdaPermission, CloudwatchLogGroup } from "./framework.js";
 import { address, expr, local, withAddress } from "./expressions.js";
 import { encryptedLogGroup } from "./log-group.js";
 import { HTTP_FRONT, HTTP_STAGE, HttpApi } from "./api-http.js";

@@ -1,10 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformIterator, Token } from "cdktf";
-import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
-import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
-import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
-import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
-import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { Precondition, TerraformIterator, Token, Apigatewayv2Api, Apigatewayv2Authorizer, Apigatewayv2Integration, Apigatewayv2Route, Apigatewayv2Stage } from "./framework.js";
 import { address, countWhen, expr, exprList, exprNumber, forEachIn, hclList, hclObject, optionalAttr, withAddress } from "./expressions.js";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";

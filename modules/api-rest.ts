@@ -1,15 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, Token } from "cdktf";
-import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
-import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
-import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
-import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
-import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
-import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
-import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
-import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
-import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { Precondition, Token, ApiGatewayRestApi, ApiGatewayAuthorizer, ApiGatewayResource, ApiGatewayMethod, ApiGatewayIntegration, ApiGatewayDeployment, ApiGatewayStage, ApiGatewayMethodSettings, ApiGatewayGatewayResponse, Wafv2WebAclAssociation } from "./framework.js";
 import { ApiGatewayCloudWatchRole } from "./api-gateway-account.js";
 import { CORS_ENABLED, RestCors } from "./rest-cors.js";
 import { Platform } from "./platform.js";

@@ -1,7 +1,5 @@
 import { Construct } from "constructs";
-import { DataResource, Precondition } from "cdktf";
-import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
-import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
+import { DataResource, Precondition, CloudfrontDistribution, CloudfrontResponseHeadersPolicy } from "./framework.js";
 import { ORIGIN_VERIFY_HEADER } from "../handler/http-contract.js";
 import { address, countWhen, expr, exprList, exprNumber, optionalAttr, withAddress } from "./expressions.js";
 import { CloudfrontLogBucket } from "./cloudfront-logs.js";

@@ -1,9 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformStack } from "cdktf";
-import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
-import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
-import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
-import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { Precondition, TerraformStack, CognitoUserPool, CognitoUserPoolDomain, CognitoResourceServer, CognitoUserPoolClient } from "./framework.js";
 import { address, countWhen, expr, forEachIn, local, optionalAttr, withAddress } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
 import { Platform } from "./platform.js";

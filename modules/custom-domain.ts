@@ -1,9 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformResource } from "cdktf";
-import { Apigatewayv2DomainName } from "@cdktf/provider-aws/lib/apigatewayv2-domain-name";
-import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api-mapping";
-import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
-import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
+import { Precondition, TerraformResource, Apigatewayv2DomainName, Apigatewayv2ApiMapping, ApiGatewayDomainName, ApiGatewayBasePathMapping } from "./framework.js";
 import { address, countWhen, expr, withAddress } from "./expressions.js";
 import { HTTP_FRONT } from "./api-http.js";
 import { REST_FRONT } from "./api-rest.js";

@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
-import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository, EcrLifecyclePolicy } from "./framework.js";
 import { countWhen, expr, optionalAttr, withAddress } from "./expressions.js";
 import { input } from "./inputs.js";
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformLocal, Token, TerraformResource } from "cdktf";
+import { TerraformLocal, Token, TerraformResource } from "./framework.js";
 
 /**
  * Terraform expressions written as HCL.

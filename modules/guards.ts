@@ -1,4 +1,4 @@
-import { Precondition } from "cdktf";
+import { Precondition } from "./framework.js";
 import { expr } from "./expressions.js";
 import { AwsProviderMajor, TENANCY_MIN_PROVIDER } from "./provider.js";
 import { Platform } from "./platform.js";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformVariable } from "cdktf";
+import { TerraformVariable } from "./framework.js";
 import { hclList } from "./expressions.js";
 import { ROUTE_KEYS } from "./routes.js";
 

@@ -1,9 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition } from "cdktf";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { Precondition, IamRole, IamRolePolicy, LambdaFunction, CloudwatchLogGroup } from "./framework.js";
 import { encryptedLogGroup } from "./log-group.js";
 import { address, expr, exprList, exprMap, exprNumber, withAddress } from "./expressions.js";
 import { Platform } from "./platform.js";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogGroup } from "./framework.js";
 import { expr, exprNumber, withAddress } from "./expressions.js";
 import { input } from "./inputs.js";
 

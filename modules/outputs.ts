@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput } from "./framework.js";
 import { expr } from "./expressions.js";
 import { markdownCell } from "./inputs.js";
 

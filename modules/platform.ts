@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DataAwsPartition, DataAwsRegion } from "./framework.js";
 import { AwsProviderMajor } from "./provider.js";
 import { input } from "./inputs.js";
 

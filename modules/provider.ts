@@ -1,5 +1,4 @@
-import { TerraformStack, Token } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Token, AwsProvider } from "./framework.js";
 import { input } from "./inputs.js";
 
 /** The hashicorp/aws major versions the module synthesizes for. */

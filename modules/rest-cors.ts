@@ -1,9 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformResource } from "cdktf";
-import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
-import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
-import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
-import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
+import { TerraformResource, ApiGatewayIntegration, ApiGatewayIntegrationResponse, ApiGatewayMethod, ApiGatewayMethodResponse } from "./framework.js";
 import { CORS } from "../handler/http-contract.js";
 import { countWhen, expr, withAddress } from "./expressions.js";
 import { input } from "./inputs.js";

@@ -1,7 +1,5 @@
 import { Construct } from "constructs";
-import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { DynamodbTable, IamRole, IamRolePolicy } from "./framework.js";
 import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TENANT_TAG, TTL_ATTRIBUTE } from "../handler/session-schema.js";
 import { Platform } from "./platform.js";
 import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./expressions.js";

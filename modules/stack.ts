@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Aspects, LocalBackend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, TerraformStack } from "./framework.js";
 import { declareInputs, ROOT_ONLY_INPUTS, input } from "./inputs.js";
 import { declareOutputs } from "./outputs.js";
 import { AwsProviderMajor, awsProviderMajor, configureAwsProvider, requireVersions } from "./provider.js";

@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { IAspect, TerraformResource } from "cdktf";
+import { type IAspect, TerraformResource } from "./framework.js";
 import { exprMap } from "./expressions.js";
 import { input } from "./inputs.js";
 

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
+import { App } from "../modules/framework.js";
 import { awsProviderMajor, AWS_PROVIDER_VERSIONS, inputsMarkdown, McpServerStack, outputsMarkdown, ROOT_ONLY_INPUTS } from "../modules/index.js";
 import { ProviderSchemas, renderModule } from "./render-hcl.js";
 

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
+import { App } from "../../modules/framework.js";
 import { AWS_PROVIDER_VERSIONS, McpServerStack } from "../../modules/index.js";
 import type { AwsProviderMajor } from "../../modules/index.js";
 import { fitTo, RENAMED_IN_6, TerraformJson, terraformProviderSchema } from "./provider-schema.js";
