@@ -88,7 +88,7 @@ describe("references between the project's own documents", () => {
   const sources = [
     "README.md",
     "CHANGELOG.md",
-    ...["docs", "modules", "handler", "__tests__", "__tests__/support", ".ci"].flatMap((dir) =>
+    ...["docs", "modules", "handler", "handler/tools", "scripts", "bench", "__tests__", "__tests__/support"].flatMap((dir) =>
       readdirSync(join(ROOT, dir))
         .filter((f) => /\.(md|ts)$/.test(f))
         .map((f) => `${dir}/${f}`),

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { App, Testing } from "cdktf";
+import { App, Testing } from "../modules/framework.js";
 import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, TENANCY_MIN_PROVIDER, USE_FIPS_ENDPOINT } from "../modules/index.js";
 import type { AwsProviderMajor } from "../modules/index.js";
 import { renderReadme } from "../scripts/render-docs.js";
@@ -184,5 +184,24 @@ describe("README", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     expect(renderReadme(readme)).toBe(readme);
     for (const name of [...Object.keys(INPUTS), ...Object.keys(OUTPUTS)]) expect(readme).toContain(`| \`${name}\` |`);
+  });
+});
+
+describe("the infrastructure's sources", () => {
+  /** Each TypeScript file of the project outside node_modules, dist and fixtures, with its comments removed. */
+  const sources = ["main.ts", ...["modules", "scripts", "bench", "__tests__", "__tests__/support"].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith(".ts")).map((f) => `${dir}/${f}`))].map(
+    (path) => ({ path, code: readFileSync(join(ROOT, path), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "") }),
+  );
+
+  it("reach inputs only through the typed accessor: no construct writes var.<name> itself (INPUTS' own validations aside)", () => {
+    const constructs = sources.filter(({ path }) => path.startsWith("modules/") && path !== "modules/inputs.ts");
+    expect(constructs.length).toBeGreaterThan(20);
+    expect(constructs.filter(({ code }) => /var\.[a-z_]/.test(code)).map(({ path }) => path)).toEqual([]);
+  });
+
+  it("import the CDK framework and the AWS provider bindings in modules/framework.ts alone", () => {
+    const framework = /from "(cdktf|cdktn|@cdktf\/[^"]+|@cdktn\/[^"]+)"/;
+    expect(sources.filter(({ path, code }) => path !== "modules/framework.ts" && framework.test(code)).map(({ path }) => path)).toEqual([]);
+    expect(sources.find(({ path }) => path === "modules/framework.ts")?.code).toMatch(framework);
   });
 });
