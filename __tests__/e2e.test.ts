@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { connect as tcpConnect } from "node:net";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -291,5 +291,21 @@ describe("npm start", () => {
     } finally {
       process.kill(-child.pid!, "SIGTERM");
     }
+  });
+
+  it("stops with the TypeScript error that names the mistake when a tool is listed but not imported", async () => {
+    // A copy of the project's handler, so that the mistake never touches the tree other tests read.
+    const copy = mkdtempSync(join(tmpdir(), "mcp-start-"));
+    cpSync(join(ROOT, "handler"), join(copy, "handler"), { recursive: true });
+    for (const file of ["package.json", "tsconfig.json"]) cpSync(join(ROOT, file), join(copy, file));
+    symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+    const index = join(copy, "handler", "tools", "index.ts");
+    writeFileSync(index, readFileSync(index, "utf8").replace("[whoami, echo]", "[whoami, echo, add]"));
+    const failed = await promisify(execFile)("npm", ["run", "--silent", "start"], { cwd: copy, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir } }).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(failed).toMatchObject({ code: expect.any(Number) });
+    expect((failed as { code: number }).code).not.toBe(0);
+    expect(`${(failed as { stdout: string }).stdout}${(failed as { stderr: string }).stderr}`).toMatch(/handler\/tools\/index\.ts.*Cannot find name 'add'/s);
   });
 });
