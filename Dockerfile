@@ -2,8 +2,11 @@
 #   docker build --provenance=false -t <ecr_repository_url>:<tag> .
 FROM public.ecr.aws/lambda/nodejs:22 AS build
 WORKDIR /build
+# The handler's own dependencies (handler/package.json, an npm workspace) and nothing else: the
+# repository's infrastructure packages (CDKTF and its provider bindings) are hundreds of MB the bundle never uses.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+COPY handler/package.json handler/
+RUN npm ci --workspace=handler --include-workspace-root=false --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts/build-handler.ts scripts/
 COPY handler/ handler/

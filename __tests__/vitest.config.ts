@@ -1,13 +1,14 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * The Terraform tests: they read the configuration the global setup
- * synthesizes, run `terraform` against it or the module it builds, and so
- * need that setup (and the provider mirror). Every other test file is a unit
- * test: the handler, the synthesized stack in memory, the bundle, the local
- * server, with no setup at all.
+ * The integration tests: the Terraform ones read the configuration the
+ * global setup synthesizes and run `terraform` against it or the module it
+ * builds (so they need that setup and the provider mirror), and the image
+ * build installs packages. Every other test file is a unit test: the
+ * handler, the synthesized stack in memory, the bundle, the local server,
+ * with no setup at all.
  */
-const TERRAFORM = ["cdktf-consumer", "control-map", "examples", "govcloud", "guards", "module", "policy", "provider-schema", "scripts", "switches", "updates"].map(
+const INTEGRATION = ["image-build", "cdktf-consumer", "control-map", "examples", "govcloud", "guards", "module", "policy", "provider-schema", "scripts", "switches", "updates"].map(
   (name) => `__tests__/${name}.test.ts`,
 );
 
@@ -22,13 +23,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["__tests__/**/*.test.ts"], exclude: TERRAFORM, testTimeout: 60_000, hookTimeout: 60_000 },
+        test: { name: "unit", include: ["__tests__/**/*.test.ts"], exclude: INTEGRATION, testTimeout: 60_000, hookTimeout: 60_000 },
       },
       {
         extends: true,
         test: {
-          name: "terraform",
-          include: TERRAFORM,
+          name: "integration",
+          include: INTEGRATION,
           globalSetup: ["__tests__/support/global-setup.ts"],
           // Terraform and the provider are Go programs whose runs are short and allocation-heavy (the provider
           // builds its whole schema each time): collecting garbage less often cuts their CPU time by about a third.
