@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { App, Testing } from "../modules/framework.js";
+import { App, TerraformStack, Testing } from "../modules/framework.js";
+import { later, local } from "../modules/expressions.js";
 import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, TENANCY_MIN_PROVIDER, USE_FIPS_ENDPOINT } from "../modules/index.js";
 import type { AwsProviderMajor } from "../modules/index.js";
 import { renderReadme } from "../scripts/render-docs.js";
@@ -203,5 +204,18 @@ describe("the infrastructure's sources", () => {
     const framework = /from "(cdktf|cdktn|@cdktf\/[^"]+|@cdktn\/[^"]+)"/;
     expect(sources.filter(({ path, code }) => path !== "modules/framework.ts" && framework.test(code)).map(({ path }) => path)).toEqual([]);
     expect(sources.find(({ path }) => path === "modules/framework.ts")?.code).toMatch(framework);
+  });
+});
+
+describe("values passed to constructs built earlier", () => {
+  it("resolve at synthesis, and a value nobody provided fails it with a message that names the value", () => {
+    const stack = new TerraformStack(Testing.app(), "later");
+    let provided: string | undefined;
+    local(stack, "given", `${later("the given value", () => provided)} == 1`);
+    provided = "var.x";
+    expect(JSON.parse(Testing.synth(stack)).locals.given).toBe("${var.x == 1}");
+    const orphan = new TerraformStack(Testing.app(), "orphan");
+    local(orphan, "missing", later("the missing value", () => undefined));
+    expect(() => Testing.synth(orphan)).toThrow("the missing value was used but never provided");
   });
 });

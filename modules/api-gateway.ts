@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, LambdaPermission, CloudwatchLogGroup } from "./framework.js";
+import { Precondition, LambdaFunction, LambdaPermission, CloudwatchLogGroup } from "./framework.js";
 import { address, expr, local, withAddress } from "./expressions.js";
 import { encryptedLogGroup } from "./log-group.js";
 import { HTTP_FRONT, HTTP_STAGE, HttpApi } from "./api-http.js";
@@ -8,20 +8,14 @@ import { Platform } from "./platform.js";
 import { CUSTOM_DOMAIN, CustomDomain } from "./custom-domain.js";
 import { input } from "./inputs.js";
 
-/** HCL: the API's own base URL (declared by {@link ApiGateway}; the stack names it before the API exists). */
-export const API_URL = "local.api_url";
-
 /** Name of the access log group both fronts write to (HCL template). */
 export const API_LOG_GROUP = `/aws/apigateway/\${${input.name}}`;
 
 /** Props of {@link ApiGateway}. */
 export interface ApiGatewayProps {
   readonly platform: Platform;
-  /** HCL: the function's invoke ARN and name. */
+  /** HCL: the function's invoke ARN. */
   readonly invokeArn: string;
-  readonly functionName: string;
-  /** The function's Terraform address, whose replacement replaces the invoke permission. */
-  readonly functionAddress: string;
   /** HCL: JWT issuer, audience client ids and user pool ARN. */
   readonly issuer: string;
   /** HCL: the app client ids the HTTP API's authorizer accepts as audience (a list). */
@@ -92,19 +86,22 @@ export class ApiGateway extends Construct {
       `${CUSTOM_DOMAIN} ? ${input.custom_domain_name} : ${REST_FRONT} ? ${restHost} : trimprefix(${this.http.attribute("api_endpoint")}, "https://")`,
     );
     this.originPath = `${CUSTOM_DOMAIN} ? "" : ${REST_FRONT} ? "/${REST_STAGE}" : ""`;
-    this.url = local(this, API_URL.replace(/^local\./, ""), `"https://\${${this.originDomain}}\${${this.originPath}}"`);
+    this.url = local(this, "api_url", `"https://\${${this.originDomain}}\${${this.originPath}}"`);
+  }
 
+  /** Lets this API, and only it, invoke `fn` (`aws_lambda_permission.api`). */
+  allowInvoke(fn: LambdaFunction): void {
     withAddress(
       new LambdaPermission(this, "permission", {
         statementId: "AllowApiGatewayInvoke",
         action: "lambda:InvokeFunction",
-        functionName: expr(props.functionName),
+        functionName: expr(`${address(fn)}.function_name`),
         principal: "apigateway.amazonaws.com",
         // Any stage, method and path of this API only.
         sourceArn: expr(`"\${${REST_FRONT} ? ${this.rest.attribute("execution_arn")} : ${this.http.attribute("execution_arn")}}/*"`),
         // A replaced function (enable_tenant_isolation toggled: tenancy_config forces a new one) loses its resource policy, and this
         // permission with it, while its name stays the same: the function's id is unknown only on replacement, so only then is this replaced.
-        lifecycle: { replaceTriggeredBy: [`${props.functionAddress}.id`] },
+        lifecycle: { replaceTriggeredBy: [`${address(fn)}.id`] },
       }),
       "api",
     );

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformLocal, Token, TerraformResource } from "./framework.js";
+import { Lazy, TerraformLocal, Token, TerraformResource } from "./framework.js";
 
 /**
  * Terraform expressions written as HCL.
@@ -38,6 +38,21 @@ export function countWhen(condition: string): number {
 /** The Terraform address of a resource, e.g. `aws_lambda_function.this`. */
 export function address(resource: TerraformResource): string {
   return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/**
+ * HCL that a construct built later provides, resolved at synthesis: how a
+ * construct passes a value to one built before it (the function's settings
+ * name the tenant-access role, which needs the function's role first).
+ */
+export function later(what: string, produce: () => string | undefined): string {
+  return Lazy.stringValue({
+    produce: () => {
+      const value = produce();
+      if (value === undefined) throw new Error(`${what} was used but never provided: the construct that provides it was not built`);
+      return value;
+    },
+  });
 }
 
 /**

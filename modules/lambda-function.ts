@@ -6,7 +6,6 @@ import { Platform } from "./platform.js";
 import { input } from "./inputs.js";
 
 /** The function's address; the API fronts refer to it before it is constructed. */
-export const FUNCTION = "aws_lambda_function.this";
 
 /** Name of the function's log group (HCL template). */
 export const LAMBDA_LOG_GROUP = `/aws/lambda/\${${input.name}}`;
@@ -137,7 +136,7 @@ export class McpFunction extends Construct {
           ],
         },
       }),
-      FUNCTION.split(".")[1],
+      "this",
     );
     if (props.tenancySupported) {
       // Set at creation only: toggling enable_tenant_isolation replaces the function.

@@ -11,8 +11,6 @@ export const SESSION_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dyna
 
 /** Name of the tenant-access role resource, `aws_iam_role.tenant_access`. */
 const TENANT_ACCESS = "tenant_access";
-/** HCL: the tenant-access role's ARN, null when sessions are off (the function's settings name it before the role is built). */
-export const TENANT_ACCESS_ROLE_ARN = `one(aws_iam_role.${TENANT_ACCESS}[*].arn)`;
 
 
 
@@ -28,6 +26,8 @@ export class SessionsTable extends Construct {
   readonly table: DynamodbTable;
   /** HCL: the table name, or null when sessions are off. */
   readonly tableName: string;
+  /** HCL: the tenant-access role's ARN, null when sessions are off; set by {@link grantTenantAccess}. */
+  tenantAccessRoleArn?: string;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -86,6 +86,7 @@ export class SessionsTable extends Construct {
       }),
       TENANT_ACCESS,
     );
+    this.tenantAccessRoleArn = optionalAttr(tenantAccess, "arn");
     const tenantRole = `${address(tenantAccess)}[0]`;
     withAddress(
       new IamRolePolicy(this, "tenant-rows", {

@@ -6,17 +6,17 @@ import { AwsProviderMajor, awsProviderMajor, configureAwsProvider, requireVersio
 import { platform } from "./platform.js";
 import { TagEverything } from "./tags.js";
 import { ImageRepository } from "./ecr-repository.js";
-import { SessionsTable, TENANT_ACCESS_ROLE_ARN } from "./sessions-table.js";
+import { SessionsTable } from "./sessions-table.js";
 import { CognitoAuth } from "./cognito-auth.js";
-import { FUNCTION, LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
-import { API_LOG_GROUP, API_URL, ApiGateway } from "./api-gateway.js";
+import { LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
+import { API_LOG_GROUP, ApiGateway } from "./api-gateway.js";
 import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
 import { cloudfrontLogBucketName } from "./cloudfront-logs.js";
 import { apiGuards, functionGuards, govCloudGuards } from "./guards.js";
 import { customDomainGuards } from "./custom-domain.js";
-import { address, expr, local } from "./expressions.js";
+import { address, expr, later, local } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
 import { SETTINGS } from "../handler/http-contract.js";
 
@@ -58,7 +58,7 @@ export class McpServerStack extends TerraformStack {
     const auth = new CognitoAuth(this, "auth", { platform: where });
 
     // The URL clients use: CloudFront's alias when enabled, else the API's own.
-    const publicBaseUrl = local(this, "public_base_url", `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.baseUrl} : ${API_URL}`);
+    const publicBaseUrl = local(this, "public_base_url", `${CLOUDFRONT_ENABLED} ? ${EdgeDistribution.baseUrl} : ${later("the API's URL", () => api.url)}`);
     // Built from the function's name, not read from the function: the REST deployment is create-before-destroy, and Terraform forces that on
     // everything it depends on, so a reference would make a replaced function (enable_tenant_isolation toggled) be created, under the same
     // name, before the old one is destroyed, which Lambda refuses (hashicorp/terraform#35331).
@@ -69,8 +69,6 @@ export class McpServerStack extends TerraformStack {
         "function_invoke_arn",
         `"arn:\${${where.partition}}:apigateway:\${${where.region}}:lambda:path/2015-03-31/functions/arn:\${${where.partition}}:lambda:\${${where.region}}:\${${where.account}}:function:\${${input.name}}/invocations"`,
       ),
-      functionName: `${FUNCTION}.function_name`,
-      functionAddress: FUNCTION,
       issuer: auth.issuer,
       clientIds: auth.clientIds,
       userPoolArn: auth.userPoolArn,
@@ -91,7 +89,7 @@ export class McpServerStack extends TerraformStack {
       setting("allowedOrigins", `join(",", ${input.allowed_origins})`),
       setting("clientIds", `join(",", ${auth.clientIds})`),
     ];
-    const withSessions = [setting("sessionsTable", sessions.tableName), setting("tenantAccessRoleArn", TENANT_ACCESS_ROLE_ARN)];
+    const withSessions = [setting("sessionsTable", sessions.tableName), setting("tenantAccessRoleArn", later("the tenant-access role's ARN", () => sessions.tenantAccessRoleArn))];
     const behindCloudFront = [setting("originVerifySecret", edge.originVerifySecret)];
     const settings = `merge({
 ${always.map((line) => `      ${line.replace(" = ", " ".repeat(25 - line.indexOf(" = ")) + "= ")}`).join("\n")}
@@ -105,6 +103,7 @@ ${always.map((line) => `      ${line.replace(" = ", " ".repeat(25 - line.indexOf
       tenancySupported: major === 6,
     });
     sessions.grantTenantAccess(server.role, where);
+    api.allowInvoke(server.function);
     const alarms = new Alarms(this, "alarms", { function: server.function, api });
 
     // A warning, not an error: short retention is fine for a sandbox, not for a FedRAMP system.
