@@ -17,6 +17,8 @@ const ALWAYS = [
   "aws_lambda_permission.api",
   "aws_sns_topic.alarms",
   "aws_sns_topic_policy.alarms",
+  // Holds every rule that combines inputs (modules/input-rules.ts); creates nothing in AWS.
+  "terraform_data.input_rules",
 ];
 const ROUTES = ["DELETE /mcp", "GET /.well-known/oauth-protected-resource", "GET /.well-known/oauth-protected-resource/mcp", "GET /mcp", "POST /mcp"];
 const HTTP_FRONT = [

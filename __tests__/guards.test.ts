@@ -90,12 +90,12 @@ const CASES: Case[] = [
   {
     name: "fails when the HTTP API would take more than 50 clients as its audience (an API Gateway quota)",
     vars: { tenants: Array.from({ length: 51 }, (_, i) => `t${i}`) },
-    expected: "The HTTP API's JWT authorizer takes at most 50 app clients as its audience",
+    expected: "tenants (or cognito_client_id and cognito_client_ids): the HTTP API's JWT authorizer takes at most 50 app clients as its audience",
   },
   {
     name: "fails when more than 100 clients would be allowed (the function's environment holds 4 KB)",
     vars: { api_type: "REST", tenants: Array.from({ length: 101 }, (_, i) => `t${i}`) },
-    expected: "At most 100 app clients may be allowed",
+    expected: "tenants (or cognito_client_id and cognito_client_ids): at most 100 app clients may be allowed",
   },
   validation("session_ttl_seconds", { session_ttl_seconds: 10 }, "fails when session_ttl_seconds is under 5 minutes"),
   validation("tenant_claim", { tenant_claim: "custom:tenant_id" }, "fails when tenant_claim has characters API Gateway expressions cannot hold"),
@@ -117,7 +117,7 @@ const CASES: Case[] = [
   validation("cloudfront_aliases", { cloudfront_aliases: ["Not A Host"] }, "fails when a CloudFront alias is not a host name"),
   validation("log_retention_days", { log_retention_days: 100 }, "fails when log_retention_days is not a CloudWatch value"),
   validation("alarm_email_addresses", { alarm_email_addresses: ["on-call"] }, "fails when an alarm address is not an e-mail address"),
-  { name: "fails when neither image_tag nor image_uri is given", vars: { image_tag: null, image_uri: null }, expected: "No image to run: set image_tag" },
+  { name: "fails when neither image_tag nor image_uri is given", vars: { image_tag: null, image_uri: null }, expected: "image_tag or image_uri: no image to run. Set image_tag" },
   {
     name: "fails when the KMS key is in another region",
     vars: { kms_key_arn: otherRegionKey },
@@ -161,7 +161,7 @@ const CASES: Case[] = [
       cognito_user_pool_endpoint: "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123",
       cognito_client_id: "1example23456789abcdefghij",
     },
-    expected: "With api_type = \"REST\" and an external pool, set cognito_user_pool_arn",
+    expected: "cognito_user_pool_arn: with api_type = \"REST\" and an external pool, set cognito_user_pool_arn",
   },
   {
     name: "fails when the REST stage gets a CLOUDFRONT-scoped web ACL",
@@ -185,6 +185,8 @@ describe.concurrent("plan-time validations and guards", () => {
     const { errors } = await planDiagnostics(example("minimal"), vars, { variablesOnly: validation !== undefined });
     expect(errors.length, "the plan should fail").toBeGreaterThan(0);
     expect(errors.join("\n")).toContain(expected);
+    // A rule over several inputs fails at the one place they all live, never on a resource it has nothing to do with.
+    if (!validation) expect(errors.find((e) => e.includes(expected))).toMatch(/^\[resource\.terraform_data\.input_rules\.lifecycle\.precondition\[\d+\]\] Resource precondition failed: /);
   });
 
   it("fails when tenant isolation is enabled on the 5.x build, naming the provider version it needs", async ({ skip }) => {

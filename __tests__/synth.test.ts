@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { App, TerraformStack, Testing } from "../modules/framework.js";
 import { later, local } from "../modules/expressions.js";
+import { inputRules, inputWarnings } from "../modules/input-rules.js";
 import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, TENANCY_MIN_PROVIDER, USE_FIPS_ENDPOINT } from "../modules/index.js";
 import type { AwsProviderMajor } from "../modules/index.js";
 import { renderReadme } from "../scripts/render-docs.js";
@@ -35,8 +36,8 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
   });
 
   it("reads the region attribute that provider major has", () => {
-    const env = JSON.stringify(config.resource.aws_lambda_function.this.lifecycle);
-    expect(env).toContain(major === 6 ? "data.aws_region.current.region" : "data.aws_region.current.name");
+    const rules = JSON.stringify(config.resource.terraform_data.input_rules.lifecycle);
+    expect(rules).toContain(major === 6 ? "data.aws_region.current.region" : "data.aws_region.current.name");
   });
 
   it(major === 6 ? "configures tenancy_config (PER_TENANT) exactly when enable_tenant_isolation" : "never configures tenancy_config (5.x has no such argument)", () => {
@@ -85,12 +86,31 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     expect(parameters).not.toContain("method.request.header");
   });
 
+  it("keeps every rule that combines inputs in one place, terraform_data.input_rules (warnings as checks), and no resource carries one of its own", () => {
+    const where = { partition: "P", region: "R", dnsSuffix: "D", account: "A", govCloud: "G" };
+    const rules = inputRules(where, major);
+    expect(config.resource.terraform_data.input_rules.lifecycle.precondition).toHaveLength(rules.length);
+    const guarded = Object.entries(config.resource as Record<string, Record<string, { lifecycle?: { precondition?: unknown[] } }>>).flatMap(([type, instances]) =>
+      Object.entries(instances).filter(([, r]) => r.lifecycle?.precondition).map(([name]) => `${type}.${name}`),
+    );
+    expect(guarded).toEqual(["terraform_data.input_rules"]);
+    expect(Object.keys(config.check).sort()).toEqual(Object.keys(inputWarnings(where)).sort());
+  });
+
+  it("names, in each rule's message, the input it concerns, first, so the failure says which value to change", () => {
+    const where = { partition: "P", region: "R", dnsSuffix: "D", account: "A", govCloud: "G" };
+    for (const rule of [...inputRules(where, major), ...Object.values(inputWarnings(where))]) {
+      expect(Object.keys(INPUTS), rule.message).toContain(rule.input);
+      expect(rule.message.startsWith(rule.input), rule.message).toBe(true);
+    }
+  });
+
   it("carries no moved blocks: 0.1.0, the first release, has no earlier addresses to move from", () => {
     expect(config.moved).toBeUndefined();
   });
 
   it(`refuses tenant isolation${major === 5 ? ", naming the provider version it needs" : " for the HTTP front only"}`, () => {
-    const messages = config.resource.aws_lambda_function.this.lifecycle.precondition.map((p: { error_message: string }) => p.error_message).join("\n");
+    const messages = config.resource.terraform_data.input_rules.lifecycle.precondition.map((p: { error_message: string }) => p.error_message).join("\n");
     expect(messages).toContain("cannot work behind an HTTP API");
     if (major === 5) expect(messages).toContain(`needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER}`);
     else expect(messages).not.toContain("needs hashicorp/aws");
@@ -115,7 +135,7 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     for (const [type, resources] of Object.entries<object>(config.resource))
       for (const name of Object.keys(resources))
         expect(`${type}.${name}`).toMatch(
-          /^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency|well_known|protected_resource|protected_resource_mcp|unauthorized|all|override|stage|tenant_access|cloudfront_logs|api_gateway_cloudwatch|tenant|cors)$/,
+          /^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency|well_known|protected_resource|protected_resource_mcp|unauthorized|all|override|stage|tenant_access|cloudfront_logs|api_gateway_cloudwatch|tenant|cors|input_rules)$/,
         );
   });
 });

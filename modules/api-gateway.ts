@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, LambdaFunction, LambdaPermission, CloudwatchLogGroup } from "./framework.js";
+import { LambdaFunction, LambdaPermission, CloudwatchLogGroup } from "./framework.js";
 import { address, expr, local, withAddress } from "./expressions.js";
 import { encryptedLogGroup } from "./log-group.js";
 import { HTTP_FRONT, HTTP_STAGE, HttpApi } from "./api-http.js";
@@ -23,7 +23,6 @@ export interface ApiGatewayProps {
   readonly userPoolArn: string;
   /** HCL: the public base URL clients use (CloudFront's when enabled), for the REST 401's metadata link. */
   readonly publicBaseUrl: string;
-  readonly authorizerPreconditions: Precondition[];
 }
 
 /**
@@ -57,7 +56,6 @@ export class ApiGateway extends Construct {
       invokeArn: props.invokeArn,
       integrationTimeoutMs: this.integrationTimeoutMs,
       logGroupArn: `${address(this.logGroup)}.arn`,
-      authorizerPreconditions: props.authorizerPreconditions,
       // A custom domain is the only way in: every control on it (TLS policy, mutual TLS) would be bypassed through execute-api.
       disableExecuteApiEndpoint: CUSTOM_DOMAIN,
     };

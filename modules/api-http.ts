@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformIterator, Token, Apigatewayv2Api, Apigatewayv2Authorizer, Apigatewayv2Integration, Apigatewayv2Route, Apigatewayv2Stage } from "./framework.js";
+import { TerraformIterator, Token, Apigatewayv2Api, Apigatewayv2Authorizer, Apigatewayv2Integration, Apigatewayv2Route, Apigatewayv2Stage } from "./framework.js";
 import { address, countWhen, expr, exprList, exprNumber, forEachIn, hclList, hclObject, optionalAttr, withAddress } from "./expressions.js";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";
@@ -25,8 +25,6 @@ export interface HttpApiProps {
   readonly issuer: string;
   /** HCL: the app client ids accepted as audience (a list). */
   readonly clientIds: string;
-  /** Guards on the authorizer's inputs. */
-  readonly authorizerPreconditions: Precondition[];
   /** HCL: true when the default `execute-api` endpoint is off (a custom domain serves the API). */
   readonly disableExecuteApiEndpoint: string;
 }
@@ -77,7 +75,6 @@ export class HttpApi extends Construct {
         authorizerType: "JWT",
         identitySources: ["$request.header.Authorization"],
         jwtConfiguration: { issuer: expr(props.issuer), audience: exprList(props.clientIds) },
-        lifecycle: { precondition: props.authorizerPreconditions },
       }),
       "this",
     );

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, Token, ApiGatewayRestApi, ApiGatewayAuthorizer, ApiGatewayResource, ApiGatewayMethod, ApiGatewayIntegration, ApiGatewayDeployment, ApiGatewayStage, ApiGatewayMethodSettings, ApiGatewayGatewayResponse, Wafv2WebAclAssociation } from "./framework.js";
+import { Token, ApiGatewayRestApi, ApiGatewayAuthorizer, ApiGatewayResource, ApiGatewayMethod, ApiGatewayIntegration, ApiGatewayDeployment, ApiGatewayStage, ApiGatewayMethodSettings, ApiGatewayGatewayResponse, Wafv2WebAclAssociation } from "./framework.js";
 import { ApiGatewayCloudWatchRole } from "./api-gateway-account.js";
 import { CORS_ENABLED, RestCors } from "./rest-cors.js";
 import { Platform } from "./platform.js";
@@ -49,8 +49,6 @@ export interface RestApiProps {
   readonly userPoolArn: string;
   /** HCL: the URL of the protected resource metadata, for the 401's `resource_metadata`. */
   readonly resourceMetadataUrl: string;
-  /** Guards on the authorizer's inputs. */
-  readonly authorizerPreconditions: Precondition[];
   /** HCL: true when the default `execute-api` endpoint is off (a custom domain serves the API). */
   readonly disableExecuteApiEndpoint: string;
   /** Where the API is deployed: a regional web ACL must be in its region, and the account's logging role names it. */
@@ -113,7 +111,6 @@ export class RestApi extends Construct {
         type: "COGNITO_USER_POOLS",
         providerArns: [expr(props.userPoolArn)],
         identitySource: "method.request.header.Authorization",
-        lifecycle: { precondition: props.authorizerPreconditions },
       }),
       "this",
     );
@@ -244,19 +241,6 @@ export class RestApi extends Construct {
         count: countWhen(`${REST_FRONT} && ${input.waf_acl_arn} != null && !${input.enable_cloudfront}`),
         resourceArn: expr(`${stage}.arn`),
         webAclArn: expr(input.waf_acl_arn),
-        lifecycle: {
-          precondition: [
-            {
-              condition: expr(`can(regex(":regional/webacl/", ${input.waf_acl_arn}))`),
-              errorMessage:
-                "waf_acl_arn must be a REGIONAL web ACL (ARN contains \":regional/webacl/\", in the API's region) to associate with the REST stage; a CLOUDFRONT-scoped ACL attaches only to a distribution (set enable_cloudfront).",
-            },
-            {
-              condition: expr(`!can(regex(":regional/webacl/", ${input.waf_acl_arn})) || split(":", ${input.waf_acl_arn})[3] == ${props.platform.region}`),
-              errorMessage: `waf_acl_arn is a REGIONAL web ACL in \${split(":", ${input.waf_acl_arn})[3]}, but the REST stage is in \${${props.platform.region}}: a stage takes a web ACL of its own region only. Create the ACL (scope REGIONAL) in \${${props.platform.region}}.`,
-            },
-          ],
-        },
       }),
       "stage",
     );

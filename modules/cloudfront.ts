@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DataResource, Precondition, CloudfrontDistribution, CloudfrontResponseHeadersPolicy } from "./framework.js";
+import { DataResource, CloudfrontDistribution, CloudfrontResponseHeadersPolicy } from "./framework.js";
 import { ORIGIN_VERIFY_HEADER } from "../handler/http-contract.js";
 import { address, countWhen, expr, exprList, exprNumber, optionalAttr, withAddress } from "./expressions.js";
 import { CloudfrontLogBucket } from "./cloudfront-logs.js";
@@ -121,31 +121,9 @@ export class EdgeDistribution extends Construct {
           sslSupportMethod: "sni-only",
           minimumProtocolVersion: "TLSv1.2_2021",
         },
-        lifecycle: { precondition: EdgeDistribution.preconditions(props.platform) },
       }),
       "this",
     );
   }
 
-  /** The first guard refuses GovCloud; the others pass there, so its message is the only one. */
-  private static preconditions(p: Platform): Precondition[] {
-    const unlessGovCloud = (condition: string) => expr(`${p.govCloud} || (${condition})`);
-    return [
-      {
-        condition: expr(`!${p.govCloud}`),
-        errorMessage:
-          "enable_cloudfront = true, but the deployment is in AWS GovCloud (US), which has no CloudFront. Set enable_cloudfront = false; for a web ACL in front of the API use api_type = \"REST\" with a REGIONAL waf_acl_arn, and for your own host name custom_domain_name.",
-      },
-      {
-        condition: unlessGovCloud(`${input.cloudfront_certificate_arn} != null && length(${input.cloudfront_aliases}) > 0`),
-        errorMessage:
-          "enable_cloudfront needs cloudfront_certificate_arn (an ACM certificate in us-east-1) and cloudfront_aliases (the host names it covers): CloudFront's default *.cloudfront.net certificate cannot enforce TLS 1.2.",
-      },
-      {
-        condition: unlessGovCloud(`${input.waf_acl_arn} == null || can(regex(":global/webacl/", ${input.waf_acl_arn}))`),
-        errorMessage:
-          "waf_acl_arn must be a CLOUDFRONT-scoped web ACL (created in us-east-1, ARN contains \":global/webacl/\") to attach to the distribution; a REGIONAL ACL cannot.",
-      },
-    ];
-  }
 }

@@ -1,21 +1,21 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformStack, CognitoUserPool, CognitoUserPoolDomain, CognitoResourceServer, CognitoUserPoolClient } from "./framework.js";
+import { CognitoUserPool, CognitoUserPoolDomain, CognitoResourceServer, CognitoUserPoolClient } from "./framework.js";
 import { address, countWhen, expr, forEachIn, local, optionalAttr, withAddress } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
 import { Platform } from "./platform.js";
 import { input, type InputName } from "./inputs.js";
 
 /** The inputs that name an external pool; its clients are `cognito_client_id` and `cognito_client_ids`. */
-const EXTERNAL_POOL_INPUTS = ["cognito_user_pool_id", "cognito_user_pool_endpoint"] as const satisfies readonly InputName[];
+export const EXTERNAL_POOL_INPUTS = ["cognito_user_pool_id", "cognito_user_pool_endpoint"] as const satisfies readonly InputName[];
 /** HCL: true when an external pool's client ids are given. */
-const EXTERNAL_CLIENTS_GIVEN = `(${input.cognito_client_id} != null || length(${input.cognito_client_ids}) > 0)`;
+export const EXTERNAL_CLIENTS_GIVEN = `(${input.cognito_client_id} != null || length(${input.cognito_client_ids}) > 0)`;
 /** How many clients the HTTP API's JWT authorizer takes as its audience (API Gateway quota, not adjustable). */
 export const MAX_HTTP_AUDIENCES = 50;
 /** How many clients the server's allow-list carries in its environment (Lambda's environment holds 4 KB in all). */
 export const MAX_ALLOWED_CLIENTS = 100;
 
-/** HCL: the value, or "" when null (try() passes a null through). */
-const orEmpty = (hcl: string) => `(${hcl} == null ? "" : ${hcl})`;
+/** HCL: true when the module creates the user pool: no `cognito_*` input is given. */
+export const CREATES_POOL = `${EXTERNAL_POOL_INPUTS.map((i) => `${input[i]} == null`).join(" && ")} && !${EXTERNAL_CLIENTS_GIVEN}`;
 
 
 /**
@@ -43,20 +43,10 @@ export class CognitoAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: { readonly platform: Platform }) {
     super(scope, id);
-    this.createsPool = local(this, "create_user_pool", `${EXTERNAL_POOL_INPUTS.map((i) => `${input[i]} == null`).join(" && ")} && !${EXTERNAL_CLIENTS_GIVEN}`);
+    this.createsPool = local(this, "create_user_pool", CREATES_POOL);
     const created = countWhen(this.createsPool);
     const { govCloud } = props.platform;
     const threatProtection = local(this, "cognito_threat_protection", `${input.cognito_threat_protection} != null ? ${input.cognito_threat_protection} : !${govCloud}`);
-    // A warning, not an error: the GovCloud guide has listed threat protection as not offered, but its current page no longer says so.
-    TerraformStack.of(this).addOverride("check.cognito_threat_protection", {
-      assert: [
-        {
-          condition: expr(`!(${govCloud} && ${input.cognito_threat_protection} == true && ${this.createsPool})`),
-          error_message:
-            "cognito_threat_protection = true in AWS GovCloud (US), where AWS has documented Cognito threat protection (advanced security) as not offered: creating the pool on the Plus plan with ENFORCED may be refused. If it is, set cognito_threat_protection = null (off in GovCloud) or false.",
-        },
-      ],
-    });
 
     const pool = withAddress(
       new CognitoUserPool(this, "pool", {
@@ -79,15 +69,6 @@ export class CognitoAuth extends Construct {
         // Domain prefixes are global per region; the pool id's suffix makes ours unique.
         domain: `\${${input.name}}-\${lower(split("_", ${poolRef}.id)[1])}`,
         userPoolId: expr(`${poolRef}.id`),
-        lifecycle: {
-          precondition: [
-            {
-              condition: expr(`!can(regex("aws|amazon|cognito", ${input.name}))`),
-              errorMessage:
-                `The Cognito domain prefix is made from ${input.name}, and Cognito refuses prefixes containing \"aws\", \"amazon\" or \"cognito\". Choose another name, or bring your own pool with the cognito_* inputs.`,
-            },
-          ],
-        },
       }),
       "this",
     );
@@ -143,36 +124,4 @@ export class CognitoAuth extends Construct {
     this.tokenEndpoint = `try("https://\${${address(domain)}[0].domain}.${authHost}/oauth2/token", null)`;
   }
 
-  /** Guards for whatever uses the authorizer: an external pool given whole and consistent, and no more clients than the fronts take. */
-  preconditions(): Precondition[] {
-    const given = `${EXTERNAL_POOL_INPUTS.map((i) => `${input[i]} != null`).join(" && ")} && ${EXTERNAL_CLIENTS_GIVEN}`;
-    const missing = `join(", ", compact([${EXTERNAL_POOL_INPUTS.map((i) => `${input[i]} == null ? "${i}" : ""`).join(", ")}, ${EXTERNAL_CLIENTS_GIVEN} ? "" : "cognito_client_id or cognito_client_ids"]))`;
-    return [
-      {
-        condition: expr(`${this.createsPool} || (${given})`),
-        errorMessage: `An external Cognito pool needs ${EXTERNAL_POOL_INPUTS.join(", ")} and its allowed app client ids (cognito_client_id, cognito_client_ids); missing: \${${missing}}. Set the missing ones, or set none of them to let the module create a pool.`,
-      },
-      {
-        condition: expr(`!(${given}) || ${input.api_type} != "REST" || endswith(${orEmpty(input.cognito_user_pool_arn)}, "userpool/\${${orEmpty(input.cognito_user_pool_id)}}")`),
-        errorMessage:
-          "With api_type = \"REST\" and an external pool, set cognito_user_pool_arn (arn:<partition>:cognito-idp:<region>:<account>:userpool/<cognito_user_pool_id>): the REST API's Cognito authorizer names the pool by ARN, and its account is in no other input.",
-      },
-      {
-        condition: expr(`!(${given}) || endswith(${orEmpty(input.cognito_user_pool_endpoint)}, "/\${${orEmpty(input.cognito_user_pool_id)}}")`),
-        errorMessage: "cognito_user_pool_endpoint must end with cognito_user_pool_id (\"cognito-idp.<region>.amazonaws.com/<pool id>\"): the two inputs name different pools.",
-      },
-      {
-        condition: expr(`!${this.createsPool} || length(${input.tenants}) > 0`),
-        errorMessage: "tenants is empty: the module's pool would have no app client, so nobody could call the server. Name at least one tenant (the default is [\"default\"]).",
-      },
-      {
-        condition: expr(`${input.api_type} == "REST" || length(${this.clientIds}) <= ${MAX_HTTP_AUDIENCES}`),
-        errorMessage: `The HTTP API's JWT authorizer takes at most ${MAX_HTTP_AUDIENCES} app clients as its audience (an API Gateway quota that cannot be raised), and \${length(${this.clientIds})} are allowed (tenants, or cognito_client_id and cognito_client_ids). Set api_type = "REST", whose server checks up to ${MAX_ALLOWED_CLIENTS}, or use fewer clients.`,
-      },
-      {
-        condition: expr(`length(${this.clientIds}) <= ${MAX_ALLOWED_CLIENTS}`),
-        errorMessage: `At most ${MAX_ALLOWED_CLIENTS} app clients may be allowed: the server reads their ids from its environment, which Lambda limits to 4 KB in all, and \${length(${this.clientIds})} are allowed. Give tenants a claim of their own (tenant_claim, set by a pre-token-generation trigger) with fewer clients.`,
-      },
-    ];
-  }
 }

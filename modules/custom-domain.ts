@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, TerraformResource, Apigatewayv2DomainName, Apigatewayv2ApiMapping, ApiGatewayDomainName, ApiGatewayBasePathMapping } from "./framework.js";
+import { TerraformResource, Apigatewayv2DomainName, Apigatewayv2ApiMapping, ApiGatewayDomainName, ApiGatewayBasePathMapping } from "./framework.js";
 import { address, countWhen, expr, withAddress } from "./expressions.js";
 import { HTTP_FRONT } from "./api-http.js";
 import { REST_FRONT } from "./api-rest.js";
@@ -35,14 +35,12 @@ export class CustomDomain extends Construct {
   ) {
     super(scope, id);
     const mtls = { for_each: expr(`${MUTUAL_TLS} ? [1] : []`), content: { truststore_uri: expr(input.mtls_truststore_uri), truststore_version: expr(input.mtls_truststore_version) } };
-    const guards = { lifecycle: { precondition: CustomDomain.preconditions(props.platform) } };
 
     const http = withAddress(
       new Apigatewayv2DomainName(this, "http-domain", {
         count: countWhen(`${CUSTOM_DOMAIN} && ${HTTP_FRONT}`),
         domainName: expr(input.custom_domain_name),
         domainNameConfiguration: { certificateArn: expr(input.certificate_arn), endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
-        ...guards,
       }),
       "this",
     );
@@ -65,7 +63,6 @@ export class CustomDomain extends Construct {
         regionalCertificateArn: expr(input.certificate_arn),
         endpointConfiguration: { types: ["REGIONAL"] },
         securityPolicy: "TLS_1_2",
-        ...guards,
       }),
       "this",
     );
@@ -89,39 +86,5 @@ export class CustomDomain extends Construct {
       hosted_zone_id = ${address(rest)}[0].regional_zone_id
     }) : null`;
   }
-
-  private static preconditions(p: Platform): Precondition[] {
-    return [
-      {
-        condition: expr(`${input.certificate_arn} != null`),
-        errorMessage: "custom_domain_name needs certificate_arn: an ACM certificate for that name, in the API's region.",
-      },
-      {
-        condition: expr(`${input.certificate_arn} == null || split(":", ${input.certificate_arn})[3] == ${p.region}`),
-        errorMessage: "certificate_arn must be in the API's region: a regional API Gateway domain reads its certificate from ACM there (only CloudFront's certificate lives in us-east-1).",
-      },
-    ];
-  }
 }
 
-/** Guards on the custom domain inputs that hold whether or not a domain is built (attach them to the function). */
-export function customDomainGuards(): Precondition[] {
-  return [
-    {
-      condition: expr(`!(${MUTUAL_TLS}) || ${CUSTOM_DOMAIN}`),
-      errorMessage: "mtls_truststore_uri needs custom_domain_name: API Gateway enforces mutual TLS only on a custom domain, and the execute-api URL would let requests in without a client certificate.",
-    },
-    {
-      condition: expr(`${input.mtls_truststore_version} == null || ${input.mtls_truststore_uri} != null`),
-      errorMessage: "mtls_truststore_version pins a version of mtls_truststore_uri; set the URI too, or drop the version.",
-    },
-    {
-      condition: expr(`${input.certificate_arn} == null || ${CUSTOM_DOMAIN}`),
-      errorMessage: "certificate_arn is the custom domain's certificate; set custom_domain_name too, or drop it (CloudFront's certificate is cloudfront_certificate_arn).",
-    },
-    {
-      condition: expr(`!(${MUTUAL_TLS} && ${input.enable_cloudfront})`),
-      errorMessage: "Mutual TLS on the custom domain cannot be combined with enable_cloudfront: CloudFront presents no client certificate to its origin. Terminate client certificates on the domain without CloudFront, or drop mtls_truststore_uri.",
-    },
-  ];
-}

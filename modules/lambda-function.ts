@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Precondition, IamRole, IamRolePolicy, LambdaFunction, CloudwatchLogGroup } from "./framework.js";
+import { IamRole, IamRolePolicy, LambdaFunction, CloudwatchLogGroup } from "./framework.js";
 import { encryptedLogGroup } from "./log-group.js";
 import { address, expr, exprList, exprMap, exprNumber, withAddress } from "./expressions.js";
 import { Platform } from "./platform.js";
@@ -20,8 +20,6 @@ export interface McpFunctionProps {
    * `var.environment_variables`.
    */
   readonly settings: string;
-  /** Plan-time guards on the function's inputs. */
-  readonly preconditions: Precondition[];
   /** Whether the provider can manage `tenancy_config` (hashicorp/aws >= 6.23.0). */
   readonly tenancySupported: boolean;
 }
@@ -126,7 +124,6 @@ export class McpFunction extends Construct {
         // CreateFunction checks the role's network-interface permissions, so the policy must exist first.
         dependsOn: [policy, this.logGroup],
         lifecycle: {
-          precondition: props.preconditions,
           // Lambda takes the VPC from the subnets; this is where var.vpc_id is held to them.
           postcondition: [
             {

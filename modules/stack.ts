@@ -14,9 +14,8 @@ import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
 import { cloudfrontLogBucketName } from "./cloudfront-logs.js";
-import { apiGuards, functionGuards, govCloudGuards } from "./guards.js";
-import { customDomainGuards } from "./custom-domain.js";
-import { address, expr, later, local } from "./expressions.js";
+import { InputRules } from "./input-rules.js";
+import { address, later, local } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
 import { SETTINGS } from "../handler/http-contract.js";
 
@@ -52,6 +51,7 @@ export class McpServerStack extends TerraformStack {
     }
     declareInputs(this, props.asModule ? ROOT_ONLY_INPUTS : []);
     const where = platform(this, major);
+    new InputRules(this, "input-rules", { platform: where, awsProviderMajor: major });
 
     const repository = new ImageRepository(this, "image");
     const sessions = new SessionsTable(this, "sessions");
@@ -73,7 +73,6 @@ export class McpServerStack extends TerraformStack {
       clientIds: auth.clientIds,
       userPoolArn: auth.userPoolArn,
       publicBaseUrl,
-      authorizerPreconditions: auth.preconditions(),
     });
     const edge = new EdgeDistribution(this, "edge", { platform: where, originDomain: api.originDomain, originPath: api.originPath, integrationTimeoutMs: api.integrationTimeoutMs });
     const mcpEndpoint = local(this, "mcp_endpoint", `"\${${publicBaseUrl}}/mcp"`);
@@ -99,33 +98,11 @@ ${always.map((line) => `      ${line.replace(" = ", " ".repeat(25 - line.indexOf
       platform: where,
       imageUri: local(this, "function_image_uri", `${input.image_uri} != null ? ${input.image_uri} : try("\${${repository.repositoryUrl}}:\${${input.image_tag}}", null)`),
       settings,
-      preconditions: [...functionGuards(where, major), ...govCloudGuards(where), ...apiGuards(), ...customDomainGuards()],
       tenancySupported: major === 6,
     });
     sessions.grantTenantAccess(server.role, where);
     api.allowInvoke(server.function);
     const alarms = new Alarms(this, "alarms", { function: server.function, api });
-
-    // A warning, not an error: short retention is fine for a sandbox, not for a FedRAMP system.
-    this.addOverride("check.log_retention", {
-      assert: [
-        {
-          condition: expr(`${input.log_retention_days} == 0 || ${input.log_retention_days} >= 365`),
-          error_message: "log_retention_days is below 365: FedRAMP AU-11 (and CKV_AWS_338) expect at least a year of audit logs.",
-        },
-      ],
-    });
-
-    // A warning: the function refuses requests without CloudFront's secret, but API Gateway still authorizes and throttles them.
-    this.addOverride("check.edge_bypass", {
-      assert: [
-        {
-          condition: expr(`!${input.enable_cloudfront} || ${input.custom_domain_name} != null || ${where.govCloud}`),
-          error_message:
-            "enable_cloudfront without custom_domain_name leaves the API's execute-api URL reachable around CloudFront and its WAF. The function refuses such requests, but set custom_domain_name (CloudFront's origin) to switch that URL off.",
-        },
-      ],
-    });
 
     declareOutputs(this, {
       mcp_endpoint: mcpEndpoint,

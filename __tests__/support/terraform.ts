@@ -133,9 +133,11 @@ function parseDiagnostics(stdout: string): Diagnostics {
   const result: Diagnostics = { errors: [], warnings: [] };
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
-    const message = JSON.parse(line) as { type: string; diagnostic?: { severity: string; summary: string; detail: string } };
+    const message = JSON.parse(line) as { type: string; diagnostic?: { severity: string; summary: string; detail: string; snippet?: { context?: string } } };
     if (message.type !== "diagnostic" || !message.diagnostic) continue;
-    const text = `${message.diagnostic.summary}: ${message.diagnostic.detail}`.replace(/\s+/g, " ");
+    // Where Terraform reports it (e.g. "resource.terraform_data.input_rules.lifecycle.precondition[6]"), when it says.
+    const where = message.diagnostic.snippet?.context ? `[${message.diagnostic.snippet.context}] ` : "";
+    const text = `${where}${message.diagnostic.summary}: ${message.diagnostic.detail}`.replace(/\s+/g, " ");
     (message.diagnostic.severity === "error" ? result.errors : result.warnings).push(text);
   }
   if (result.errors.length === 0 && !stdout.includes('"type":"change_summary"') && !stdout.includes('"type":"planned_change"')) {
