@@ -3,6 +3,7 @@ import type { TestProject } from "vitest/node";
 import { execFileSync } from "node:child_process";
 import { prepareTerraformWorkdir, ROOT, SixOnFive } from "./terraform-workdir.js";
 import { TERRAFORM_GOGC } from "../vitest.config.js";
+import { pidFile, stopProviders } from "./provider-pool.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -27,5 +28,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide("variablesWorkdir", variablesWorkdir);
   project.provide("awsProviderMajor", major);
   project.provide("sixOnFive", sixOnFive ?? null);
-  return () => rmSync(outdir, { recursive: true, force: true });
+  return () => {
+    stopProviders(pidFile(workdir));
+    rmSync(outdir, { recursive: true, force: true });
+  };
 }

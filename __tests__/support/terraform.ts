@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { inject } from "vitest";
 import { ROOT } from "./terraform-workdir.js";
+import { pidFile, withProvider } from "./provider-pool.js";
 
 const run = promisify(execFile);
 
@@ -48,6 +49,15 @@ function workdir(): string {
 }
 
 /**
+ * Runs `terraform show -json`, which needs only the aws provider's schema,
+ * attached to one of the pool's providers (provider-pool.ts). Plans start
+ * their own: a provider is configured once in its life.
+ */
+function terraformShow(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  return withProvider(pidFile(workdir()), (env) => run("terraform", args, { cwd, env, maxBuffer: 256 << 20 }));
+}
+
+/**
  * Where to plan a var file: the configuration synthesized for the mirror's provider major, or, for a
  * var file that needs a newer major than the mirror holds, that major's configuration fitted to the mirror
  * (terraform-workdir.ts: only what the older schema lacks is dropped).
@@ -88,7 +98,7 @@ export async function plan(base: string, overrides: Vars = {}): Promise<PlanJson
   if (!planFile) throw new Error(`terraform plan failed: ${diagnostics.errors.join("\n")}`);
   const cached = join(cwd, "plans", `${key}.json`);
   if (!existsSync(cached)) {
-    const { stdout } = await run("terraform", ["show", "-json", planFile], { cwd, maxBuffer: 64 << 20 });
+    const { stdout } = await terraformShow(["show", "-json", planFile], cwd);
     writeFileSync(`${cached}.tmp-${process.pid}`, stdout);
     renameSync(`${cached}.tmp-${process.pid}`, cached);
   }
@@ -186,7 +196,7 @@ export async function planOver(instances: readonly StateInstance[], base: string
   writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
   const planFile = join(dir, "plan.tfplan");
   await run("terraform", ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", ...varFileArgs(base, overrides, dir), `-out=${planFile}`], { cwd: dir, maxBuffer: 64 << 20 });
-  const { stdout } = await run("terraform", ["show", "-json", planFile], { cwd: dir, maxBuffer: 64 << 20 });
+  const { stdout } = await terraformShow(["show", "-json", planFile], dir);
   return JSON.parse(stdout) as PlanJson;
 }
 

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { providerMirror } from "./terraform-workdir.js";
+
+/**
+ * Running hashicorp/aws providers that `terraform show -json` attaches to
+ * instead of starting the provider's binary each time
+ * (`TF_REATTACH_PROVIDERS`, Terraform's provider-debugging mode). The binary
+ * is the mirror's, the one `terraform init` installs; what is saved is its
+ * start-up, most of what a show costs here. Showing a plan reads only the
+ * provider's schema. Plans start providers of their own: a provider process
+ * can be configured once (a second ConfigureProvider fails with "unable to
+ * add custom RootCAs HTTPClient"), and each plan configures its own.
+ */
+
+/** How many run at once in a test worker: two cores, and a show keeps one busy for about a second. */
+const POOL_SIZE = 2;
+
+interface Provider {
+  readonly child: ChildProcess;
+  /** The TF_REATTACH_PROVIDERS value that attaches Terraform to it. */
+  readonly reattach: string;
+}
+
+const idle: Provider[] = [];
+const waiting: ((provider: Provider) => void)[] = [];
+let started = 0;
+
+/** The provider binary in the mirror, for the aws provider version it holds. */
+function binary(): string {
+  const base = join(providerMirror().pluginDir, "registry.terraform.io", "hashicorp", "aws");
+  for (const version of readdirSync(base)) {
+    const dir = join(base, version, "linux_amd64");
+    const file = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws")) : undefined;
+    if (file) return join(dir, file);
+  }
+  throw new Error(`no terraform-provider-aws binary under ${base}`);
+}
+
+/** Where the pids of started providers are listed, so that the global teardown stops any a worker left behind. */
+export function pidFile(outdir: string): string {
+  return join(outdir, "provider-pids");
+}
+
+function start(pids: string): Promise<Provider> {
+  const child = spawn(binary(), ["-debug"], { stdio: ["ignore", "pipe", "pipe"] });
+  appendFileSync(pids, `${child.pid}\n`);
+  child.stderr!.resume();
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const listen = (chunk: Buffer) => {
+      out += chunk;
+      const found = out.match(/TF_REATTACH_PROVIDERS='([^']+)'/);
+      if (!found) return;
+      child.stdout!.off("data", listen);
+      child.stdout!.resume();
+      resolve({ child, reattach: found[1] });
+    };
+    child.stdout!.on("data", listen);
+    child.on("exit", (code) => reject(new Error(`the aws provider exited (${code}) before it listened: ${out}`)));
+  });
+}
+
+process.on("exit", () => {
+  for (const { child } of idle) child.kill();
+});
+
+/**
+ * Runs `command` with the environment that attaches Terraform to a provider
+ * of its own for the command's length. Only for commands that never
+ * configure the provider.
+ */
+export async function withProvider<T>(pids: string, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  let provider = idle.pop();
+  if (provider && provider.child.exitCode !== null) {
+    // It stopped (it should not): a new one takes its place.
+    started--;
+    provider = undefined;
+  }
+  if (!provider) {
+    if (started < POOL_SIZE) {
+      started++;
+      provider = await start(pids);
+    } else {
+      provider = await new Promise<Provider>((resolve) => waiting.push(resolve));
+    }
+  }
+  try {
+    return await command({ ...process.env, TF_REATTACH_PROVIDERS: provider.reattach });
+  } finally {
+    const next = waiting.shift();
+    if (next) next(provider);
+    else idle.push(provider);
+  }
+}
+
+/** Stops every provider the workers started (global teardown). */
+export function stopProviders(pids: string): void {
+  if (!existsSync(pids)) return;
+  for (const pid of readFileSync(pids, "utf8").split("\n").filter(Boolean)) {
+    try {
+      process.kill(Number(pid));
+    } catch {
+      // Already gone.
+    }
+  }
+}
