@@ -14,6 +14,11 @@ import { CREATES_POOL, EXTERNAL_CLIENTS_GIVEN, EXTERNAL_POOL_INPUTS, MAX_ALLOWED
  * blocks) let it through. Each rule names the input it concerns, and its
  * message starts with that input's name, so a failure says which value to
  * change; each says what to set instead.
+ *
+ * The rules run whatever the switches, and Terraform evaluates both sides of
+ * || and && and a rule's message even when the rule holds: a rule or message
+ * that reads a value which may be null (split(), regex()) guards it with a
+ * conditional, which evaluates only the branch it takes, or with try()/can().
  */
 
 /** A rule over several inputs: `condition` (HCL) holds for a configuration that can work. */
@@ -29,13 +34,6 @@ const ALLOWED_CLIENT_COUNT = `(${CREATES_POOL} ? length(${input.tenants}) : leng
 
 /** HCL: the region of `image_uri`'s repository, or "" without one. */
 const IMAGE_REGION = `try(regex("^[0-9]{12}\\\\.dkr\\\\.ecr(?:-fips)?\\\\.([a-z0-9-]+)\\\\.", ${input.image_uri})[0], "")`;
-/**
- * Terraform's || and && evaluate both sides, and it evaluates a message
- * even when its rule holds, so a rule or message that reads a value which
- * may be null (split(), regex()) guards it with a conditional, which
- * evaluates only the branch it takes, or with try()/can().
- */
-
 /** HCL: the value, or "" when null (try() passes a null through). */
 const orEmpty = (hcl: string) => `(${hcl} == null ? "" : ${hcl})`;
 
