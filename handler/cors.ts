@@ -1,5 +1,10 @@
 import { CORS } from "./http-contract.js";
 
+/** Whether `origin` is a browser origin the operator allows. */
+export function isAllowedOrigin(origin: string | undefined, allowedOrigins: readonly string[]): origin is string {
+  return origin !== undefined && allowedOrigins.includes(origin);
+}
+
 /**
  * The CORS headers of an answer to a browser at `origin`: present only when
  * the origin is allowed (an answer without them is unreadable to the page).
@@ -7,7 +12,7 @@ import { CORS } from "./http-contract.js";
  * send the token in `Authorization`, with `credentials: "omit"`.
  */
 export function corsHeaders(origin: string | undefined, allowedOrigins: readonly string[]): Record<string, string> {
-  if (origin === undefined || !allowedOrigins.includes(origin)) return {};
+  if (!isAllowedOrigin(origin, allowedOrigins)) return {};
   return { "access-control-allow-origin": origin, "access-control-expose-headers": CORS.exposeHeaders.join(", "), vary: "Origin" };
 }
 

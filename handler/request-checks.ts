@@ -1,4 +1,5 @@
 import type { Caller } from "./caller.js";
+import { isAllowedOrigin } from "./cors.js";
 import type { GatewayRequest } from "./events/types.js";
 import { ORIGIN_VERIFY_HEADER } from "./http-contract.js";
 import { type HttpRequest, type HttpResponse, jsonRpcError } from "./http-message.js";
@@ -27,7 +28,7 @@ export function checkOriginSecret(request: HttpRequest, secret: string | undefin
 
 /** A browser's Origin must be allowed; requests without one (not from a browser) pass. */
 export function checkOrigin(origin: string | undefined, allowedOrigins: readonly string[]): HttpResponse | undefined {
-  if (origin === undefined || allowedOrigins.includes(origin)) return undefined;
+  if (origin === undefined || isAllowedOrigin(origin, allowedOrigins)) return undefined;
   return jsonRpcError(403, -32001, "This browser origin is not allowed to call this server; the operator can add it to allowed_origins.");
 }
 

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ApiGatewayAccount as ApiGatewayAccountSetting, IamRole, IamRolePolicy } from "./framework.js";
-import { address, countWhen, expr, withAddress } from "./expressions.js";
-import { Platform } from "./platform.js";
+import { address, countWhen, expr, withAddress, serviceTrustPolicy } from "./expressions.js";
+import { Platform, regionalName } from "./platform.js";
 import { input } from "./inputs.js";
 
 /** Props of {@link ApiGatewayCloudWatchRole}. */
@@ -30,13 +30,9 @@ export class ApiGatewayCloudWatchRole extends Construct {
     const role = withAddress(
       new IamRole(this, "role", {
         count,
-        // IAM names are global to the account: the region keeps a second deployment of the same name elsewhere from colliding.
-        name: `\${${input.name}}-apigw-logs-\${${region}}`,
+        name: regionalName(props.platform, "apigw-logs"),
         description: "API Gateway's CloudWatch Logs role for REST APIs in this region (account setting)",
-        assumeRolePolicy: expr(`jsonencode({
-          Version   = "2012-10-17"
-          Statement = [{ Effect = "Allow", Principal = { Service = "apigateway.amazonaws.com" }, Action = "sts:AssumeRole" }]
-        })`),
+        assumeRolePolicy: serviceTrustPolicy("apigateway.amazonaws.com"),
       }),
       "api_gateway_cloudwatch",
     );

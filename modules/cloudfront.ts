@@ -3,7 +3,7 @@ import { DataResource, CloudfrontDistribution, CloudfrontResponseHeadersPolicy }
 import { ORIGIN_VERIFY_HEADER } from "../handler/http-contract.js";
 import { address, countWhen, expr, exprList, exprNumber, optionalAttr, withAddress } from "./expressions.js";
 import { CloudfrontLogBucket } from "./cloudfront-logs.js";
-import { Platform } from "./platform.js";
+import { Platform, regionalName } from "./platform.js";
 import { input } from "./inputs.js";
 
 /** AWS managed cache policy "CachingDisabled": every request reaches the API. */
@@ -32,8 +32,8 @@ export class EdgeDistribution extends Construct {
 
   /**
    * HCL: the public base URL on the first alias. Without an alias it names
-   * none: the distribution's guard says what is missing, rather than
-   * Terraform's "Invalid index" beside it.
+   * none: the input rule on enable_cloudfront (input-rules.ts) says what is
+   * missing, rather than Terraform's "Invalid index" beside it.
    */
   static readonly baseUrl = `"https://\${try(${input.cloudfront_aliases}[0], "cloudfront-aliases-missing.invalid")}"`;
 
@@ -64,7 +64,7 @@ export class EdgeDistribution extends Construct {
       new CloudfrontResponseHeadersPolicy(this, "security-headers", {
         count: enabled,
         // Response headers policy names are global to the account, like IAM's.
-        name: `\${${input.name}}-security-headers-\${${props.platform.region}}`,
+        name: regionalName(props.platform, "security-headers"),
         comment: `\${${input.name}} MCP server: HSTS and no content sniffing, framing or referrers`,
         securityHeadersConfig: {
           strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, override: true },

@@ -14,9 +14,10 @@ export const MAX_HTTP_AUDIENCES = 50;
 /** How many clients the server's allow-list carries in its environment (Lambda's environment holds 4 KB in all). */
 export const MAX_ALLOWED_CLIENTS = 100;
 
+/** HCL: the app client ids an external pool allows, without duplicates. */
+export const EXTERNAL_CLIENT_IDS = `distinct(compact(concat([${input.cognito_client_id}], ${input.cognito_client_ids})))`;
 /** HCL: true when the module creates the user pool: no `cognito_*` input is given. */
 export const CREATES_POOL = `${EXTERNAL_POOL_INPUTS.map((i) => `${input[i]} == null`).join(" && ")} && !${EXTERNAL_CLIENTS_GIVEN}`;
-
 
 /**
  * OAuth 2.0 client-credentials authentication (IA-2, IA-8): either a user pool
@@ -114,7 +115,7 @@ export class CognitoAuth extends Construct {
     this.clientIds = local(
       this,
       "client_ids",
-      `${this.createsPool} ? [for tenant in sort(${input.tenants}) : ${address(clients)}[tenant].id] : distinct(compact(concat([${input.cognito_client_id}], ${input.cognito_client_ids})))`,
+      `${this.createsPool} ? [for tenant in sort(${input.tenants}) : ${address(clients)}[tenant].id] : ${EXTERNAL_CLIENT_IDS}`,
     );
     this.tenantClientIds = local(this, "tenant_client_ids", `{ for tenant in (${this.createsPool} ? ${input.tenants} : toset([])) : tenant => ${address(clients)}[tenant].id }`);
     this.userPoolId = `${this.createsPool} ? ${optionalAttr(pool, "id")} : ${input.cognito_user_pool_id}`;

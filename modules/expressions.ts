@@ -104,3 +104,11 @@ export function hclObject(values: Record<string, string>): string {
     .map(([k, v]) => `${JSON.stringify(k)} = "${v}"`)
     .join(", ")} }`;
 }
+
+/** A role's trust policy that lets the AWS service `service` (e.g. "lambda.amazonaws.com") assume it, and nothing else. */
+export function serviceTrustPolicy(service: string): string {
+  return expr(`jsonencode({
+          Version   = "2012-10-17"
+          Statement = [{ Effect = "Allow", Principal = { Service = "${service}" }, Action = "sts:AssumeRole" }]
+        })`);
+}

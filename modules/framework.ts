@@ -6,7 +6,7 @@
  * it changes the package names below and nothing else (docs/decisions.md).
  */
 export { App, Aspects, DataResource, Lazy, LocalBackend, TerraformIterator, TerraformLocal, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
-export type { IAspect, Precondition } from "cdktf";
+export type { IAspect } from "cdktf";
 export { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 export { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 export { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";

@@ -6,7 +6,7 @@ import { Platform } from "./platform.js";
 import { AwsProviderMajor, TENANCY_MIN_PROVIDER } from "./provider.js";
 import { REST_FRONT } from "./api-rest.js";
 import { CUSTOM_DOMAIN, MUTUAL_TLS } from "./custom-domain.js";
-import { CREATES_POOL, EXTERNAL_CLIENTS_GIVEN, EXTERNAL_POOL_INPUTS, MAX_ALLOWED_CLIENTS, MAX_HTTP_AUDIENCES } from "./cognito-auth.js";
+import { CREATES_POOL, EXTERNAL_CLIENT_IDS, EXTERNAL_CLIENTS_GIVEN, EXTERNAL_POOL_INPUTS, MAX_ALLOWED_CLIENTS, MAX_HTTP_AUDIENCES } from "./cognito-auth.js";
 
 /**
  * Every rule that combines inputs (a variable's own validation can only see
@@ -30,7 +30,7 @@ export interface InputRule {
 }
 
 /** HCL: how many app clients may call: one per tenant of the module's pool, or the external pool's allowed ids. */
-const ALLOWED_CLIENT_COUNT = `(${CREATES_POOL} ? length(${input.tenants}) : length(distinct(compact(concat([${input.cognito_client_id}], ${input.cognito_client_ids})))))`;
+const ALLOWED_CLIENT_COUNT = `(${CREATES_POOL} ? length(${input.tenants}) : length(${EXTERNAL_CLIENT_IDS}))`;
 
 /** HCL: the region of `image_uri`'s repository, or "" without one. */
 const IMAGE_REGION = `try(regex("^[0-9]{12}\\\\.dkr\\\\.ecr(?:-fips)?\\\\.([a-z0-9-]+)\\\\.", ${input.image_uri})[0], "")`;

@@ -1,11 +1,9 @@
 import { Construct } from "constructs";
 import { IamRole, IamRolePolicy, LambdaFunction, CloudwatchLogGroup } from "./framework.js";
 import { encryptedLogGroup } from "./log-group.js";
-import { address, expr, exprList, exprMap, exprNumber, withAddress } from "./expressions.js";
-import { Platform } from "./platform.js";
+import { address, expr, exprList, exprMap, exprNumber, withAddress, serviceTrustPolicy } from "./expressions.js";
+import { Platform, regionalName } from "./platform.js";
 import { input } from "./inputs.js";
-
-/** The function's address; the API fronts refer to it before it is constructed. */
 
 /** Name of the function's log group (HCL template). */
 export const LAMBDA_LOG_GROUP = `/aws/lambda/\${${input.name}}`;
@@ -45,13 +43,9 @@ export class McpFunction extends Construct {
 
     this.role = withAddress(
       new IamRole(this, "role", {
-        // IAM names are global to the account: the region keeps a second deployment of the same name elsewhere from colliding.
-        name: `\${${input.name}}-lambda-\${${region}}`,
+        name: regionalName(props.platform, "lambda"),
         description: "Execution role of the MCP server function",
-        assumeRolePolicy: expr(`jsonencode({
-          Version   = "2012-10-17"
-          Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
-        })`),
+        assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
       }),
       "lambda",
     );

@@ -35,3 +35,11 @@ export function platform(scope: Construct, major: AwsProviderMajor): Platform {
     govCloud: '(data.aws_partition.current.partition == "aws-us-gov")',
   };
 }
+
+/**
+ * HCL template of a name that is global to the account (IAM roles, CloudFront policies):
+ * `<name>-<what>-<region>`, so that the same `name` deploys in a second region of the account.
+ */
+export function regionalName(p: Platform, what: string): string {
+  return `\${${input.name}}-${what}-\${${p.region}}`;
+}

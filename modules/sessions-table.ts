@@ -1,18 +1,15 @@
 import { Construct } from "constructs";
 import { DynamodbTable, IamRole, IamRolePolicy } from "./framework.js";
 import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TENANT_TAG, TTL_ATTRIBUTE } from "../handler/session-schema.js";
-import { Platform } from "./platform.js";
+import { Platform, regionalName } from "./platform.js";
 import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./expressions.js";
 import { input } from "./inputs.js";
-
 
 /** Item actions the server needs on its sessions (reads and writes by tenant and session id). */
 export const SESSION_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
 
 /** Name of the tenant-access role resource, `aws_iam_role.tenant_access`. */
 const TENANT_ACCESS = "tenant_access";
-
-
 
 /**
  * MCP sessions, created when `var.enable_sessions`. Keyed by `tenant_id`
@@ -65,8 +62,7 @@ export class SessionsTable extends Construct {
     const tenantAccess = withAddress(
       new IamRole(this, "tenant-access", {
         count: countWhen(SessionsTable.enabled),
-        // IAM names are global to the account: the region keeps a second deployment of the same name elsewhere from colliding.
-        name: `\${${input.name}}-tenant-access-\${${platform.region}}`,
+        name: regionalName(platform, "tenant-access"),
         description: "Assumed by the MCP server function per tenant; reaches only that tenant's sessions",
         maxSessionDuration: 3600,
         // Only the function's role, only with the tenant tag, and no other tag key.

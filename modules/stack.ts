@@ -91,7 +91,7 @@ export class McpServerStack extends TerraformStack {
     const withSessions = [setting("sessionsTable", sessions.tableName), setting("tenantAccessRoleArn", later("the tenant-access role's ARN", () => sessions.tenantAccessRoleArn))];
     const behindCloudFront = [setting("originVerifySecret", edge.originVerifySecret)];
     const settings = `merge({
-${always.map((line) => `      ${line.replace(" = ", " ".repeat(25 - line.indexOf(" = ")) + "= ")}`).join("\n")}
+${always.map((line) => `      ${line.replace(/^(\S+) = /, (_, name: string) => `${name.padEnd(24)} = `)}`).join("\n")}
     }, ${SessionsTable.enabled} ? { ${withSessions.join(", ")} } : {}, ${CLOUDFRONT_ENABLED} ? { ${behindCloudFront.join(", ")} } : {})`;
 
     const server = new McpFunction(this, "function", {
