@@ -234,8 +234,8 @@ describe("requests that used to hang, over HTTP", () => {
 });
 
 describe("npm start -- --no-auth and npm run token", () => {
-  it("--no-auth serves every request as the fixed local tenant", async () => {
-    const open = await startLocalServer({ port: 0, auth: false, stateDir });
+  it("--no-auth serves every request as the fixed local tenant, even with an audience set for the authorizer it drops", async () => {
+    const open = await startLocalServer({ port: 0, auth: false, stateDir, audience: ["1example23456789abcdefghij"] });
     try {
       const client = new Client({ name: "inspector", version: "1" });
       await client.connect(new StreamableHTTPClientTransport(new URL(open.url)));
@@ -300,8 +300,11 @@ describe("npm start", () => {
     for (const file of ["package.json", "tsconfig.json"]) cpSync(join(ROOT, file), join(copy, file));
     symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
     const index = join(copy, "handler", "tools", "index.ts");
-    writeFileSync(index, readFileSync(index, "utf8").replace("[whoami, echo]", "[whoami, echo, add]"));
-    const failed = await promisify(execFile)("npm", ["run", "--silent", "start"], { cwd: copy, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir } }).catch(
+    const listed = readFileSync(index, "utf8");
+    expect(listed).toContain("[whoami, echo]");
+    writeFileSync(index, listed.replace("[whoami, echo]", "[whoami, echo, add]"));
+    // Bounded: were the type check to pass, the server would start and serve until stopped.
+    const failed = await promisify(execFile)("npm", ["run", "--silent", "start"], { cwd: copy, timeout: 60_000, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir } }).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect(failed).toMatchObject({ code: expect.any(Number) });

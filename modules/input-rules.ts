@@ -133,7 +133,8 @@ export function inputRules(p: Platform, major: AwsProviderMajor): InputRule[] {
     },
     {
       input: "certificate_arn",
-      condition: `${input.certificate_arn} == null ? true : split(":", ${input.certificate_arn})[3] == ${p.region}`,
+      // Only with a domain to put it on: without one, the rule below says the certificate has no use.
+      condition: `${CUSTOM_DOMAIN} && ${input.certificate_arn} != null ? split(":", ${input.certificate_arn})[3] == ${p.region} : true`,
       message: "certificate_arn must be in the API's region: a regional API Gateway domain reads its certificate from ACM there (only CloudFront's certificate lives in us-east-1).",
     },
     {

@@ -287,7 +287,7 @@ export const INPUTS = {
   cognito_user_pool_id: {
     type: "string",
     description:
-      "ID of an existing Cognito user pool (`<region>_<id>`). Give all three `cognito_*` inputs to use your own pool, none to let the module create one.",
+      "ID of an existing Cognito user pool (`<region>_<id>`). To use your own pool, give it with `cognito_user_pool_endpoint` and the allowed app client ids (`cognito_client_id` or `cognito_client_ids`), and `cognito_user_pool_arn` with `api_type = \"REST\"`; give none of them to let the module create one.",
     default: null,
     validation: [
       {

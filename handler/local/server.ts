@@ -63,7 +63,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         issuer: LOCAL_ISSUER,
         resourceUrl: url,
         scopes: [MCP_SCOPE],
-        allowedClients: options.audience ?? [],
+        // Without the authorizer every request is the fixed local client, which no audience names.
+        allowedClients: options.auth === false ? [] : (options.audience ?? []),
         // Browsers may call from this server's own localhost origins, and from those given.
         allowedOrigins: [...localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`), ...(options.allowedOrigins ?? [])],
         sessions,
