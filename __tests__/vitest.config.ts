@@ -31,6 +31,7 @@ export default defineConfig({
           name: "integration",
           include: INTEGRATION,
           globalSetup: ["__tests__/support/global-setup.ts"],
+          setupFiles: ["__tests__/support/provider-cleanup.ts"],
           // Terraform and the provider are Go programs whose runs are short and allocation-heavy (the provider
           // builds its whole schema each time): collecting garbage less often cuts their CPU time by about a third.
           env: { GOGC: TERRAFORM_GOGC },

@@ -43,28 +43,41 @@ export function pidFile(outdir: string): string {
   return join(outdir, "provider-pids");
 }
 
+/** How long a provider may take to start listening; it takes a few seconds on a loaded machine. */
+const START_TIMEOUT_MS = 60_000;
+
 function start(pids: string): Promise<Provider> {
   const child = spawn(binary(), ["-debug"], { stdio: ["ignore", "pipe", "pipe"] });
   appendFileSync(pids, `${child.pid}\n`);
   child.stderr!.resume();
   return new Promise((resolve, reject) => {
     let out = "";
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`the aws provider did not listen within ${START_TIMEOUT_MS / 1000} s: ${out}`));
+    }, START_TIMEOUT_MS);
     const listen = (chunk: Buffer) => {
       out += chunk;
       const found = out.match(/TF_REATTACH_PROVIDERS='([^']+)'/);
       if (!found) return;
+      clearTimeout(timer);
       child.stdout!.off("data", listen);
       child.stdout!.resume();
       resolve({ child, reattach: found[1] });
     };
     child.stdout!.on("data", listen);
-    child.on("exit", (code) => reject(new Error(`the aws provider exited (${code}) before it listened: ${out}`)));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the aws provider exited (${code}) before it listened: ${out}`));
+    });
   });
 }
 
-process.on("exit", () => {
-  for (const { child } of idle) child.kill();
-});
+/** Stops this worker's providers; each test file's worker calls it when the file is done (provider-cleanup.ts). */
+export function stopIdleProviders(): void {
+  for (const { child } of idle.splice(0)) child.kill();
+  started = 0;
+}
 
 /**
  * Runs `command` with the environment that attaches Terraform to a provider
@@ -81,7 +94,10 @@ export async function withProvider<T>(pids: string, command: (env: NodeJS.Proces
   if (!provider) {
     if (started < POOL_SIZE) {
       started++;
-      provider = await start(pids);
+      provider = await start(pids).catch((error: unknown) => {
+        started--;
+        throw error;
+      });
     } else {
       provider = await new Promise<Provider>((resolve) => waiting.push(resolve));
     }
@@ -95,14 +111,11 @@ export async function withProvider<T>(pids: string, command: (env: NodeJS.Proces
   }
 }
 
-/** Stops every provider the workers started (global teardown). */
+/** Stops any provider a worker left running (global teardown), and only those: a pid the system has reused since is left alone. */
 export function stopProviders(pids: string): void {
   if (!existsSync(pids)) return;
   for (const pid of readFileSync(pids, "utf8").split("\n").filter(Boolean)) {
-    try {
-      process.kill(Number(pid));
-    } catch {
-      // Already gone.
-    }
+    const cmdline = `/proc/${pid}/cmdline`;
+    if (existsSync(cmdline) && readFileSync(cmdline, "utf8").includes("terraform-provider-aws")) process.kill(Number(pid));
   }
 }

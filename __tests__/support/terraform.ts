@@ -54,7 +54,7 @@ function workdir(): string {
  * their own: a provider is configured once in its life.
  */
 function terraformShow(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
-  return withProvider(pidFile(workdir()), (env) => run("terraform", args, { cwd, env, maxBuffer: 256 << 20 }));
+  return withProvider(pidFile(workdir()), (env) => run("terraform", args, { cwd, env, maxBuffer: 256 << 20, timeout: 120_000 }));
 }
 
 /**
