@@ -108,6 +108,8 @@ describe("references between the project's own documents", () => {
 
   it("gives an unreleased version no upgrade notes: nothing released can be upgraded from", () => {
     const changelog = readFileSync(join(ROOT, "CHANGELOG.md"), "utf8");
-    for (const [, section] of changelog.matchAll(/^## [^\n]*unreleased[^\n]*\n([\s\S]*?)(?=^## |(?![\s\S]))/gm)) expect(section).not.toContain("**Upgrade**");
+    const unreleased = [...changelog.matchAll(/^## [^\n]*unreleased[^\n]*\n([\s\S]*?)(?=^## |(?![\s\S]))/gim)];
+    expect(unreleased.length).toBeGreaterThan(0);
+    for (const [, section] of unreleased) expect(section).not.toContain("**Upgrade**");
   });
 });

@@ -533,7 +533,7 @@ describe.concurrent("resource properties for every switch", () => {
     expect(await environment("minimal")).not.toHaveProperty("MCP_ORIGIN_VERIFY_SECRET");
   });
 
-  it("use_fips_endpoints: the root provider calls FIPS endpoints (SC-13), and the plan still holds", async () => {
+  it("use_fips_endpoints: the root provider calls FIPS endpoints (SC-13) when asked, and by default in GovCloud", async () => {
     expect(await evaluateAt(example("minimal"), { use_fips_endpoints: true }, ["provider", "aws", "0", "use_fips_endpoint"])).toBe(true);
     // The plan holds with FIPS on: examples/govcloud.tfvars plans with it on by default (examples.test.ts).
     expect(await evaluateAt(example("govcloud"), {}, ["provider", "aws", "0", "use_fips_endpoint"])).toBe(true);
