@@ -4,14 +4,16 @@ import { join } from "node:path";
 import { providerMirror } from "./terraform-workdir.js";
 
 /**
- * Running hashicorp/aws providers that `terraform show -json` attaches to
- * instead of starting the provider's binary each time
- * (`TF_REATTACH_PROVIDERS`, Terraform's provider-debugging mode). The binary
- * is the mirror's, the one `terraform init` installs; what is saved is its
- * start-up, most of what a show costs here. Showing a plan reads only the
- * provider's schema. Plans start providers of their own: a provider process
- * can be configured once (a second ConfigureProvider fails with "unable to
- * add custom RootCAs HTTPClient"), and each plan configures its own.
+ * Running hashicorp/aws providers that Terraform attaches to instead of
+ * starting the provider's binary itself (`TF_REATTACH_PROVIDERS`,
+ * Terraform's provider-debugging mode). The binary is the mirror's, the one
+ * `terraform init` installs. A plan left to itself starts the provider three
+ * times (to read its schema, to validate, to plan), each start costing about
+ * half a second of CPU; attached, it uses one. A provider process can be
+ * configured once (a second ConfigureProvider fails with "unable to add custom
+ * RootCAs HTTPClient"), so each plan gets a fresh one, stopped after it
+ * ({@link withFreshProvider}); `terraform show -json` reads only the schema
+ * and shares long-lived ones ({@link withProvider}).
  */
 
 /** How many run at once in a test worker: two cores, and a show keeps one busy for about a second. */
@@ -77,6 +79,37 @@ function start(pids: string): Promise<Provider> {
 export function stopIdleProviders(): void {
   for (const { child } of idle.splice(0)) child.kill();
   started = 0;
+  void spare?.then(({ child }) => child.kill(), () => undefined);
+  spare = undefined;
+}
+
+/** A provider started ahead for the next {@link withFreshProvider}, so that its start overlaps the command before. */
+let spare: Promise<Provider> | undefined;
+
+function startSpare(pids: string): void {
+  const next = start(pids);
+  spare = next;
+  // A spare that fails to start is dropped; the command that takes it gets the error.
+  next.catch(() => {
+    if (spare === next) spare = undefined;
+  });
+}
+
+/**
+ * Runs `command` attached to a provider that has never been configured, and
+ * stops that provider when the command ends: for commands that configure
+ * the provider (plans).
+ */
+export async function withFreshProvider<T>(pids: string, command: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  const next = spare ?? start(pids);
+  spare = undefined;
+  startSpare(pids);
+  const provider = await next;
+  try {
+    return await command({ ...process.env, TF_REATTACH_PROVIDERS: provider.reattach });
+  } finally {
+    provider.child.kill();
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { inject } from "vitest";
 import { ROOT } from "./terraform-workdir.js";
-import { pidFile, withProvider } from "./provider-pool.js";
+import { pidFile, withFreshProvider, withProvider } from "./provider-pool.js";
 
 const run = promisify(execFile);
 
@@ -50,8 +50,8 @@ function workdir(): string {
 
 /**
  * Runs `terraform show -json`, which needs only the aws provider's schema,
- * attached to one of the pool's providers (provider-pool.ts). Plans start
- * their own: a provider is configured once in its life.
+ * attached to one of the pool's providers (provider-pool.ts). Plans take
+ * fresh ones: a provider is configured once in its life.
  */
 function terraformShow(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
   return withProvider(pidFile(workdir()), (env) => run("terraform", args, { cwd, env, maxBuffer: 256 << 20, timeout: 120_000 }));
@@ -122,9 +122,13 @@ function planRun(base: string, overrides: Vars): Promise<{ cwd: string; key: str
     if (!existsSync(saved)) {
       // Unique per process: test files in other workers may plan the same variables.
       const out = `${planFile}.tmp-${process.pid}`;
-      const stdout = await run("terraform", ["plan", "-input=false", "-lock=false", "-json", ...varFileArgs(base, overrides, dir), `-out=${out}`], { cwd, maxBuffer: 64 << 20 }).then(
-        (r) => r.stdout,
-        (error: { stdout?: string }) => error.stdout ?? "",
+      const args = ["plan", "-input=false", "-lock=false", "-json", ...varFileArgs(base, overrides, dir), `-out=${out}`];
+      // A plan that fails still prints its diagnostics; a provider that does not start fails the test as it is.
+      const stdout = await withFreshProvider(pidFile(workdir()), (env) =>
+        run("terraform", args, { cwd, env, maxBuffer: 64 << 20 }).then(
+          (r) => r.stdout,
+          (error: { stdout?: string }) => error.stdout ?? "",
+        ),
       );
       const diagnostics = parseDiagnostics(stdout);
       if (existsSync(out)) renameSync(out, planFile);
