@@ -80,8 +80,15 @@ describe("optionsFromEnvironment", () => {
       allowedOrigins: [],
       allowedClients: [],
       originVerifySecret: undefined,
+      streaming: false,
       sessions: undefined,
     });
+  });
+
+  it("answers through Lambda's streaming API only when MCP_RESPONSE_STREAMING is true, and refuses any other value, naming the variable", () => {
+    expect(optionsFromEnvironment({ MCP_RESPONSE_STREAMING: "true" }).streaming).toBe(true);
+    expect(optionsFromEnvironment({ MCP_RESPONSE_STREAMING: "false" }).streaming).toBe(false);
+    expect(() => optionsFromEnvironment({ MCP_RESPONSE_STREAMING: "yes" })).toThrow('MCP_RESPONSE_STREAMING must be "true" or "false", got "yes"');
   });
 
   it("fails on a session TTL that is not a whole number of seconds, naming the variable", () => {

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { connect as tcpConnect } from "node:net";
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -212,12 +212,18 @@ describe("the local gateway's 10 MB payload quota, as API Gateway's, on every ro
 });
 
 describe("requests that used to hang, over HTTP", () => {
-  it("a 2026-07-28 client's listen() is refused at once: this front does not stream", async () => {
-    const { client } = await connect(acme, "2026-07-28");
-    const started = performance.now();
-    await expect(client.listen({ toolsListChanged: true })).rejects.toThrow(/cannot hold a stream open/);
-    expect(performance.now() - started).toBeLessThan(2_000);
-    await client.close();
+  it("a 2026-07-28 client's listen() is refused at once by a buffered front, which cannot stream", async () => {
+    const buffered = await startLocalServer({ port: 0, stateDir, streaming: false });
+    try {
+      const client = new Client({ name: "e2e", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+      await client.connect(new StreamableHTTPClientTransport(new URL(buffered.url), { requestInit: { headers: { authorization: `Bearer ${acme}` } } }));
+      const started = performance.now();
+      await expect(client.listen({ toolsListChanged: true })).rejects.toThrow(/cannot hold a stream open \(the REST front with enable_response_streaming can\)/);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      await client.close();
+    } finally {
+      await buffered.close();
+    }
   });
   it("a batch in a 2025-03-26 session that cancels one of its requests answers the others at once", async () => {
     const initialize = JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "c", version: "1" } } });
@@ -267,31 +273,58 @@ describe("npm start -- --no-auth and npm run token", () => {
 });
 
 describe("npm start", () => {
-  it("serves clients of both protocol lines on the printed URL (a session for the 2025 one)", async () => {
-    const { spawn } = await import("node:child_process");
-    const child = spawn("npm", ["run", "--silent", "start"], { cwd: ROOT, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir }, detached: true });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk;
-          const found = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
-          if (found) resolve(found[1]);
-        });
-        child.on("exit", (code) => reject(new Error(`npm start exited (${code}) before listening: ${out}`)));
+  let child: ChildProcess;
+  let url: string;
+  beforeAll(async () => {
+    child = spawn("npm", ["run", "--silent", "start"], { cwd: ROOT, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir }, detached: true });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk;
+        const found = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+        if (found) resolve(found[1]);
       });
-      const token = await server.issuer.mint({ tenant: "acme" });
-      for (const options of [{}, { versionNegotiation: { mode: { pin: "2026-07-28" as const } } }]) {
-        const client = new Client({ name: "smoke", version: "1" }, options);
-        const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-        await client.connect(transport);
-        expect(await whoami(client)).toEqual({ tenant: "acme", principal: "acme", session: transport.sessionId ?? null });
-        await client.close();
-      }
-    } finally {
-      process.kill(-child.pid!, "SIGTERM");
+      child.on("exit", (code) => reject(new Error(`npm start exited (${code}) before listening: ${out}`)));
+    });
+  });
+  afterAll(() => {
+    if (child?.pid) process.kill(-child.pid, "SIGTERM");
+  });
+
+  /** A client of the server npm start runs, on the 2025 line or pinned to 2026-07-28. */
+  async function startedClient(pin?: "2026-07-28"): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+    const token = await server.issuer.mint({ tenant: "acme" });
+    const client = new Client({ name: "smoke", version: "1" }, pin ? { versionNegotiation: { mode: { pin } } } : {});
+    const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    await client.connect(transport);
+    return { client, transport };
+  }
+
+  it("serves clients of both protocol lines on the printed URL (a session for the 2025 one)", async () => {
+    for (const pin of [undefined, "2026-07-28" as const]) {
+      const { client, transport } = await startedClient(pin);
+      expect(await whoami(client)).toEqual({ tenant: "acme", principal: "acme", session: transport.sessionId ?? null });
+      await client.close();
     }
   });
+
+  it.each([["a 2025-line", undefined], ["a 2026-07-28", "2026-07-28" as const]])(
+    "streams a tool's progress to %s client as it happens, before the result",
+    async (_line, pin) => {
+      const { client } = await startedClient(pin);
+      const started = performance.now();
+      const arrivals: { progress: number; at: number }[] = [];
+      const result = await client.callTool({ name: "countdown", arguments: { seconds: 3 } }, { onprogress: ({ progress }) => arrivals.push({ progress, at: performance.now() - started }) });
+      const answeredAt = performance.now() - started;
+      await client.close();
+      expect(result.content).toEqual([{ type: "text", text: "Counted 3 s." }]);
+      expect(arrivals.map((a) => a.progress)).toEqual([1, 2, 3]);
+      // Each as it was sent, a second apart: the first long before the answer, not all of them at its end.
+      expect(arrivals[0].at).toBeLessThan(answeredAt - 1_500);
+      expect(arrivals[1].at - arrivals[0].at).toBeGreaterThan(700);
+      expect(arrivals[2].at - arrivals[1].at).toBeGreaterThan(700);
+    },
+  );
 
   it("stops with the TypeScript error that names the mistake when a tool is listed but not imported", async () => {
     // A copy of the project's handler, so that the mistake never touches the tree other tests read.
@@ -301,8 +334,8 @@ describe("npm start", () => {
     symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
     const index = join(copy, "handler", "tools", "index.ts");
     const listed = readFileSync(index, "utf8");
-    expect(listed).toContain("[whoami, echo]");
-    writeFileSync(index, listed.replace("[whoami, echo]", "[whoami, echo, add]"));
+    expect(listed).toContain("[whoami, echo, countdown]");
+    writeFileSync(index, listed.replace("[whoami, echo, countdown]", "[whoami, echo, countdown, add]"));
     // Bounded: were the type check to pass, the server would start and serve until stopped.
     const failed = await promisify(execFile)("npm", ["run", "--silent", "start"], { cwd: copy, timeout: 60_000, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir } }).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,

@@ -6,7 +6,7 @@ import { fromHttpApiEvent, HttpApiEvent, toHttpApiResult } from "../handler/even
 import { fromRestApiEvent, RestApiEvent, toRestApiResult } from "../handler/events/rest-api.js";
 import type { GatewayRequest } from "../handler/events/types.js";
 import type { HttpResponse } from "../handler/http-message.js";
-import { createLambdaHandler, LambdaContext } from "../handler/lambda.js";
+import { createLambdaHandler, LambdaContext, type LambdaHandler } from "../handler/lambda.js";
 
 /** A fresh copy of a JSON event fixture per test. */
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(__dirname, "fixtures", `${name}.json`), "utf8"));
@@ -196,7 +196,7 @@ describe("Lambda entry handler/index.ts", () => {
     vi.resetModules();
     try {
       const { handler } = await import("../handler/index.js");
-      const result = await handler(fixture<HttpApiEvent>("http-api-discovery"), {} as LambdaContext);
+      const result = await (handler as LambdaHandler)(fixture<HttpApiEvent>("http-api-discovery"), {} as LambdaContext);
       expect(JSON.parse(result.body!)).toMatchObject({ resource: "https://abc123.execute-api.us-east-1.amazonaws.com/mcp" });
     } finally {
       vi.unstubAllEnvs();

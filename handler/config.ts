@@ -14,6 +14,8 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
   const ttlSeconds = Number(ttl ?? 86400);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(`${SETTINGS.sessionTtlSeconds} must be a whole number of seconds, got "${ttl}"`);
   const table = setting("sessionsTable");
+  const streaming = setting("responseStreaming") ?? "false";
+  if (streaming !== "true" && streaming !== "false") throw new Error(`${SETTINGS.responseStreaming} must be "true" or "false", got "${streaming.slice(0, 16)}"`);
   return {
     tenantClaim: setting("tenantClaim") || "client_id",
     issuer: setting("issuer") || undefined,
@@ -22,6 +24,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
     allowedOrigins: list(setting("allowedOrigins") ?? "", ","),
     allowedClients: list(setting("clientIds") ?? "", ","),
     originVerifySecret: setting("originVerifySecret") || undefined,
+    streaming: streaming === "true",
     // Sessions off: the AWS SDK is never loaded. On: it loads with the first request that needs a session.
     sessions: table ? dynamoSessions(table, ttlSeconds, setting("tenantAccessRoleArn")) : undefined,
   };

@@ -59,4 +59,6 @@ export const SETTINGS = {
   tenantAccessRoleArn: "MCP_TENANT_ACCESS_ROLE_ARN",
   /** The secret CloudFront sends in X-Origin-Verify. */
   originVerifySecret: "MCP_ORIGIN_VERIFY_SECRET",
+  /** "true" when API Gateway invokes the function with response streaming: the entry answers through Lambda's streaming API. */
+  responseStreaming: "MCP_RESPONSE_STREAMING",
 } as const;

@@ -21,6 +21,12 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
+  /**
+   * A body written as it is produced (an SSE stream, see event-stream.ts),
+   * instead of `body`: only where the response streams. It ends on its own,
+   * by the request's deadline at the latest.
+   */
+  readonly stream?: AsyncIterable<string>;
 }
 
 /** A JSON answer. */

@@ -1,7 +1,9 @@
+import { once } from "node:events";
+import type { Writable } from "node:stream";
 import type { APIGatewayProxyResult, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { fromHttpApiEvent, HttpApiEvent, toHttpApiResult } from "./events/http-api.js";
 import { fromRestApiEvent, RestApiEvent, toRestApiResult } from "./events/rest-api.js";
-import { createMcpApp, McpAppOptions } from "./mcp-app.js";
+import { createMcpApp, McpApp, McpAppOptions } from "./mcp-app.js";
 import { MalformedEventError } from "./events/request.js";
 import type { GatewayRequest } from "./events/types.js";
 import type { HttpResponse } from "./http-message.js";
@@ -15,28 +17,88 @@ export interface LambdaHandler {
   (event: RestApiEvent, context: LambdaContext): Promise<APIGatewayProxyResult>;
 }
 
+/** What a streaming handler receives: the event, the stream its answer is written to, and the context. */
+export type StreamingHandler = (event: HttpApiEvent | RestApiEvent, responseStream: Writable, context: LambdaContext) => Promise<void>;
+
+/** The HTTP status and headers API Gateway reads before a streamed body. */
+export type HttpPrelude = {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+};
+
+/**
+ * The part of Lambda's Node.js runtime global `awslambda` that response
+ * streaming uses (docs/aws-behaviours.md, "Response streaming"):
+ * `streamifyResponse` marks a handler as streaming, and
+ * `HttpResponseStream.from` makes the stream write the prelude API Gateway
+ * expects (the JSON of status and headers, then 8 NUL bytes) before the
+ * first chunk of the body, on the first `write`.
+ */
+export interface StreamingRuntime {
+  streamifyResponse(handler: StreamingHandler): StreamingHandler;
+  readonly HttpResponseStream: { from(responseStream: Writable, prelude: HttpPrelude): Writable };
+}
+
 /** Payload 2.0 events name their version; REST (v1) proxy events do not. */
 function isHttpApiEvent(event: HttpApiEvent | RestApiEvent): event is HttpApiEvent {
   return (event as HttpApiEvent).version === "2.0";
 }
 
-/** The Lambda handler around an MCP application built once from `options`, for HTTP API and REST API events alike. */
+/** The app's answer to one API Gateway event, whichever front sent it. */
+async function answer(app: McpApp, event: HttpApiEvent | RestApiEvent, context: LambdaContext): Promise<HttpResponse> {
+  const http = isHttpApiEvent(event);
+  let gateway: GatewayRequest;
+  try {
+    gateway = http ? fromHttpApiEvent(event) : fromRestApiEvent(event);
+  } catch (error) {
+    if (!(error instanceof MalformedEventError)) throw error;
+    const httpMethod = http ? event.requestContext.http.method : event.httpMethod;
+    return app.refuse(error, { requestId: event.requestContext.requestId, httpMethod, path: http ? event.rawPath : event.path });
+  }
+  // The runtime ends the invocation when this runs out; the app answers a margin before it (its deadline).
+  const remainingMs = typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+  return app.handle(gateway, { tenantId: context.tenantId, remainingMs });
+}
+
+/** The Lambda handler around an MCP application built once from `options`, for HTTP API and REST API events alike, answered whole. */
 export function createLambdaHandler(options: McpAppOptions): LambdaHandler {
-  const app = createMcpApp(options);
+  const app = createMcpApp({ ...options, streaming: false });
   const handle = async (event: HttpApiEvent | RestApiEvent, context: LambdaContext) => {
-    const http = isHttpApiEvent(event);
-    const toResult = (response: HttpResponse) => (http ? toHttpApiResult(response) : toRestApiResult(response));
-    let gateway: GatewayRequest;
-    try {
-      gateway = http ? fromHttpApiEvent(event) : fromRestApiEvent(event);
-    } catch (error) {
-      if (!(error instanceof MalformedEventError)) throw error;
-      const httpMethod = http ? event.requestContext.http.method : event.httpMethod;
-      return toResult(app.refuse(error, { requestId: event.requestContext.requestId, httpMethod, path: http ? event.rawPath : event.path }));
-    }
-    // The runtime ends the invocation when this runs out; the app answers a margin before it (its deadline).
-    const remainingMs = typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
-    return toResult(await app.handle(gateway, { tenantId: context.tenantId, remainingMs }));
+    const response = await answer(app, event, context);
+    return isHttpApiEvent(event) ? toHttpApiResult(response) : toRestApiResult(response);
   };
   return handle as LambdaHandler;
+}
+
+/**
+ * The Lambda handler for invocations with response streaming (API
+ * Gateway's REST integrations with `response_transfer_mode = "STREAM"`):
+ * the same application, whose answers are written as they are produced,
+ * through `runtime` (the `awslambda` global on Lambda).
+ */
+export function createStreamingLambdaHandler(options: McpAppOptions, runtime: StreamingRuntime): StreamingHandler {
+  const app = createMcpApp({ ...options, streaming: true });
+  return runtime.streamifyResponse(async (event, responseStream, context) => {
+    const response = await answer(app, event, context);
+    const out = runtime.HttpResponseStream.from(responseStream, { statusCode: response.status, headers: response.headers });
+    await writeBody(out, response);
+  });
+}
+
+/**
+ * Writes the body and ends the stream. The runtime writes the prelude on the
+ * first `write` only, so a body that is empty is still written once. A
+ * stream the client has left fails its writes; the answer's own stream is
+ * then closed, which ends its work and logs it.
+ */
+async function writeBody(out: Writable, response: HttpResponse): Promise<void> {
+  const write = async (chunk: string) => {
+    if (!out.write(chunk)) await once(out, "drain");
+  };
+  try {
+    await write(response.body ?? "");
+    if (response.stream) for await (const chunk of response.stream) await write(chunk);
+  } finally {
+    await new Promise<void>((resolve) => out.end(resolve));
+  }
 }

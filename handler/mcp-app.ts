@@ -2,6 +2,7 @@ import { authInfoOf } from "./caller.js";
 import { corsHeaders } from "./cors.js";
 import { Deadline, DeadlineExceededError } from "./deadline.js";
 import { discovery } from "./discovery.js";
+import { countEvents } from "./event-stream.js";
 import type { GatewayRequest } from "./events/types.js";
 import type { MalformedEventError } from "./events/request.js";
 import { DISCOVERY_PATHS, MCP_PATH } from "./http-contract.js";
@@ -47,6 +48,13 @@ export interface McpAppOptions {
   readonly tools?: readonly Tool[];
   /** Where the one line per request goes. Default: stdout as JSON, which Lambda sends to CloudWatch. */
   readonly log?: (entry: RequestLog) => void;
+  /**
+   * Whether answers are written as they are produced (Lambda invoked with
+   * response streaming, behind the REST front with `enable_response_streaming`;
+   * `npm start`): tool calls then answer as SSE streams, so progress reaches
+   * the client as it is sent, and `subscriptions/listen` is served. @default false
+   */
+  readonly streaming?: boolean;
 }
 
 /** What the runtime knows about the invocation (Lambda: `context.tenantId` under tenant isolation, `getRemainingTimeInMillis()`). */
@@ -74,8 +82,8 @@ export interface McpApp {
 export function createMcpApp(options: McpAppOptions): McpApp {
   const tools = options.tools ?? TOOLS;
   const toolNames = new Set(tools.map((tool) => tool.name));
-  const serveModern = createStatelessLayer(tools);
-  const serveLegacy = createSessionLayer(options.sessions, tools);
+  const serveModern = createStatelessLayer(tools, options.streaming);
+  const serveLegacy = createSessionLayer(options.sessions, tools, options.streaming);
   const log = options.log ?? writeRequestLog;
 
   async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<HttpResponse> {
@@ -89,27 +97,38 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     let response: HttpResponse;
     try {
       response = await route(gateway, invocation, facts, deadline);
-    } finally {
+    } catch (error) {
       deadline.clear();
+      throw error;
     }
     // A browser at an allowed origin may read the answer (REST and local fronts; the HTTP API's CORS configuration does the same).
     const cors = corsHeaders(request.headers.get("origin"), options.allowedOrigins);
     if (cors["access-control-allow-origin"]) response = { ...response, headers: { ...response.headers, ...cors } };
-    if (deadline.passed) facts.error ??= "deadline";
-    if (!facts.error && response.status >= 400) facts.error = errorCode(response);
-    const sessionId = response.headers["mcp-session-id"] ?? request.headers.get("mcp-session-id");
-    const version = request.headers.get("mcp-protocol-version");
-    log({
-      requestId: gateway.requestId,
-      traceId: process.env._X_AMZN_TRACE_ID,
-      ...facts,
-      session: sessionId ? sessionDigest(sessionId) : undefined,
-      ...loggedRoute(request.method, request.url.pathname),
-      ...(version !== undefined && { protocolVersion: printable(version) }),
-      status: response.status,
-      durationMs: Date.now() - started,
-    });
-    return response;
+    const finish = (streamed?: Pick<RequestLog, "events" | "streamedMs">) => {
+      deadline.clear();
+      // A subscription ends at the deadline by design; anything else it cut was cut short.
+      if (deadline.passed && facts.method !== "subscriptions/listen") facts.error ??= "deadline";
+      if (!facts.error && response.status >= 400) facts.error = errorCode(response);
+      const sessionId = response.headers["mcp-session-id"] ?? request.headers.get("mcp-session-id");
+      const version = request.headers.get("mcp-protocol-version");
+      log({
+        requestId: gateway.requestId,
+        traceId: process.env._X_AMZN_TRACE_ID,
+        ...facts,
+        session: sessionId ? sessionDigest(sessionId) : undefined,
+        ...loggedRoute(request.method, request.url.pathname),
+        ...(version !== undefined && { protocolVersion: printable(version) }),
+        status: response.status,
+        durationMs: Date.now() - started,
+        ...streamed,
+      });
+    };
+    if (!response.stream) {
+      finish();
+      return response;
+    }
+    // A streamed answer is logged, and its deadline stopped, when its last event is written.
+    return { ...response, stream: logged(response.stream, finish) };
   }
 
   /**
@@ -181,4 +200,18 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   }
 
   return { handle, refuse };
+}
+
+/** `stream`, counting its events; `finish` gets the count and how long the stream ran once it ends, however it ends. */
+async function* logged(stream: AsyncIterable<string>, finish: (streamed: Pick<RequestLog, "events" | "streamedMs">) => void): AsyncIterable<string> {
+  const opened = Date.now();
+  let events = 0;
+  try {
+    for await (const chunk of stream) {
+      events += countEvents(chunk);
+      yield chunk;
+    }
+  } finally {
+    finish({ events, streamedMs: Date.now() - opened });
+  }
 }

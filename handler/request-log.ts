@@ -21,7 +21,11 @@ export interface RequestLog {
   /** The MCP-Protocol-Version header as sent, made printable and cut to 64 characters. */
   readonly protocolVersion?: string;
   readonly status: number;
+  /** From the request's arrival to its answer's last byte (a streamed answer's included). */
   readonly durationMs: number;
+  /** A streamed answer (SSE): how many JSON-RPC messages it carried, and how long it was open. */
+  readonly events?: number;
+  readonly streamedMs?: number;
   /** `deadline` when the request's deadline cut it; else the class of a thrown error, or the JSON-RPC error code of an error answer. */
   readonly error?: string;
   /** Behind a session store error: the AWS error name or system error code (never its message, which may quote data). */

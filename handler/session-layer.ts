@@ -34,12 +34,13 @@ export function isLegacy(request: HttpRequest, body: unknown): boolean {
 /**
  * 2025-era requests: sessions kept in `sessions` (DynamoDB), bound to the
  * caller's tenant, in front of a fresh SDK server per request. Without a
- * store, the server is stateless and offers no session.
+ * store, the server is stateless and offers no session. With `streaming`,
+ * a tool call answers as an SSE stream (streamable-http-post.ts).
  */
-export function createSessionLayer(sessions: SessionStore | undefined, tools: readonly Tool[]): SessionLayer {
+export function createSessionLayer(sessions: SessionStore | undefined, tools: readonly Tool[], streaming = false): SessionLayer {
   /** One POST through a fresh server bound to the caller (2025 rules: 406, 415, -32700, 202, version checks), ended by the deadline. */
   const serve = (request: HttpRequest, caller: Caller, authInfo: AuthInfo, body: unknown, deadline: Deadline) =>
-    servePost(buildServer(caller, tools), request, body, authInfo, deadline.signal);
+    servePost(buildServer(caller, tools), request, body, authInfo, { signal: deadline.signal, streaming });
 
   async function initialize(request: HttpRequest, body: { params: { clientInfo?: unknown } }, caller: Caller, authInfo: AuthInfo, store: SessionStore, deadline: Deadline): Promise<HttpResponse> {
     const sessionId = newSessionId();
@@ -53,7 +54,8 @@ export function createSessionLayer(sessions: SessionStore | undefined, tools: re
   return async (request, body, caller, authInfo, deadline) => {
     const allow = sessions ? "POST, DELETE" : "POST";
     if (request.method === "GET") {
-      return jsonRpcError(405, -32000, "This server offers no SSE stream: Lambda buffers responses. Send requests with POST.", { allow });
+      // A standalone stream would carry only messages unrelated to a request, which this server never sends; a tool's progress streams on its POST.
+      return jsonRpcError(405, -32000, "This server offers no standalone SSE stream: it sends nothing outside a request's answer. Send requests with POST.", { allow });
     }
     if (request.method === "DELETE") {
       if (!sessions) return jsonRpcError(405, -32000, "This server keeps no sessions, so there is none to end.", { allow });
@@ -80,9 +82,6 @@ export function createSessionLayer(sessions: SessionStore | undefined, tools: re
     // One round trip: the use is recorded and the session read together.
     const session = await sessions.touch(caller.tenant, sessionId, deadline.signal);
     if (!session) return sessionNotFound();
-    if (headerVersion !== undefined && headerVersion !== session.protocolVersion) {
-      return jsonRpcError(400, -32000, `Bad Request: MCP-Protocol-Version differs from the revision this session negotiated (${session.protocolVersion}).`);
-    }
     if (Array.isArray(body) && session.protocolVersion !== BATCH_REVISION) return batchRefused();
     return serve(request, { ...caller, sessionId }, authInfo, body, deadline);
   };

@@ -1,6 +1,7 @@
 import { createMcpHandler, type AuthInfo } from "@modelcontextprotocol/server";
 import { callerOf } from "./caller.js";
 import { beforeDeadline, type Deadline, DeadlineExceededError } from "./deadline.js";
+import { EVENT_STREAM_HEADERS, EventStream, mayNotifyBeforeResult } from "./event-stream.js";
 import { fromFetchResponse, type HttpRequest, type HttpResponse, jsonResponse, printable, timedOut, toFetchRequest } from "./http-message.js";
 import { buildServer } from "./server.js";
 import type { Tool } from "./tools/tool.js";
@@ -8,31 +9,104 @@ import type { Tool } from "./tools/tool.js";
 /** Serves one 2026-07-28 request, ended by the deadline. */
 export type StatelessLayer = (request: HttpRequest, body: unknown, authInfo: AuthInfo, deadline: Deadline) => Promise<HttpResponse>;
 
+type SdkHandler = ReturnType<typeof createMcpHandler>;
+
 /**
  * 2026-07-28 requests, served by the SDK's stateless handler. The
  * deadline's signal travels on the request, so its passing closes the SDK's
  * transport and aborts the tool's signal; the answer is then a JSON-RPC
  * error, never a wait for the function's timeout.
+ *
+ * With `streaming` (the response is written as it is produced), a request
+ * that may send messages before its result (a tool call, a progress token)
+ * is answered as an SSE stream, and `subscriptions/listen` streams until the
+ * deadline, when the SDK completes it (a `complete` result) and the stream
+ * ends; without it, both answer as JSON, progress dropped.
  */
-export function createStatelessLayer(tools: readonly Tool[]): StatelessLayer {
-  // Built with the first 2026-07-28 request: a cold start serving a 2025 client need not pay for it.
-  let sdkHandler: ReturnType<typeof createMcpHandler> | undefined;
-  const handler = () => (sdkHandler ??= createMcpHandler((ctx) => buildServer(callerOf(ctx.authInfo), tools), { responseMode: "json", legacy: "reject" }));
+export function createStatelessLayer(tools: readonly Tool[], streaming = false): StatelessLayer {
+  const build = (responseMode: "json" | "sse") =>
+    // Keep-alive comments come from the EventStream the frames are relayed through.
+    createMcpHandler((ctx) => buildServer(callerOf(ctx.authInfo), tools), { responseMode, legacy: "reject", keepAliveMs: 0 });
+  // Built with the first 2026-07-28 request of their kind: a cold start serving a 2025 client need not pay for them.
+  const handlers: { json?: SdkHandler; sse?: SdkHandler } = {};
+  const handler = (mode: "json" | "sse") => (handlers[mode] ??= build(mode));
 
   return async (request, body, authInfo, deadline) => {
     const message = body as { id?: unknown; method?: unknown } | undefined;
-    // The SDK answers it with a stream that never ends; a buffered front would wait for its end until the function timed out.
-    if (message?.method === "subscriptions/listen") return listenUnavailable(message.id);
+    const id = idOf(message?.id);
+    if (message?.method === "subscriptions/listen") {
+      // The SDK answers it with a stream that never ends; a buffered front would wait for its end until the function timed out.
+      if (!streaming) return listenUnavailable(id);
+      // A handler of its own, so that closing it at the deadline completes this subscription and no other.
+      const listener = build("json");
+      const response = await listener.fetch(toFetchRequest(request), { authInfo, parsedBody: body });
+      if (!isEventStream(response)) return withoutEcho(await fromFetchResponse(response));
+      deadline.signal.addEventListener("abort", () => void listener.close(), { once: true });
+      return relay(response, id, undefined);
+    }
+    const mode = streaming && mayNotifyBeforeResult(body) ? "sse" : "json";
     let response: Response | undefined;
     try {
-      response = await beforeDeadline(handler().fetch(toFetchRequest(request, deadline.signal), { authInfo, parsedBody: body }), deadline.signal);
+      response = await beforeDeadline(handler(mode).fetch(toFetchRequest(request, deadline.signal), { authInfo, parsedBody: body }), deadline.signal);
+      if (isEventStream(response)) return relay(response, id, deadline);
       return withoutEcho(await beforeDeadline(fromFetchResponse(response), deadline.signal));
     } catch (error) {
       if (!(error instanceof DeadlineExceededError)) throw error;
       response?.body?.cancel().catch(() => undefined);
-      return jsonResponse(200, timedOut(idOf(message?.id)));
+      return jsonResponse(200, timedOut(id));
     }
   };
+}
+
+function isEventStream(response: Response): boolean {
+  return response.ok && response.body !== null && (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
+}
+
+/**
+ * The SDK's SSE answer, its frames relayed as they arrive. With a
+ * `deadline`, the relay stops when it passes and, unless the request's
+ * response was already sent, ends with a JSON-RPC error for it. Without one
+ * (a subscription), the SDK ends the stream itself when its handler closes.
+ */
+function relay(response: Response, id: string | number | null, deadline: Deadline | undefined): HttpResponse {
+  const stream = new EventStream();
+  const reader = response.body!.getReader();
+  let answered = false;
+  const pump = async () => {
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffered += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf("\n\n")) >= 0) {
+        const frame = buffered.slice(0, end + 2);
+        buffered = buffered.slice(end + 2);
+        answered ||= answers(frame, id);
+        stream.relay(frame);
+      }
+    }
+  };
+  void beforeDeadline(pump(), deadline?.signal)
+    .catch(() => reader.cancel().catch(() => undefined))
+    .then(() => {
+      if (!answered && deadline?.passed) stream.send(timedOut(id));
+      stream.end();
+    });
+  return { status: response.status, headers: EVENT_STREAM_HEADERS, stream };
+}
+
+/** Whether an SSE frame carries the response to request `id`. */
+function answers(frame: string, id: string | number | null): boolean {
+  const data = /^data: ?(.*)$/m.exec(frame)?.[1];
+  if (data === undefined) return false;
+  try {
+    const message = JSON.parse(data) as { id?: unknown; result?: unknown; error?: unknown };
+    return message.id === id && (message.result !== undefined || message.error !== undefined);
+  } catch {
+    return false;
+  }
 }
 
 /** The answer to `subscriptions/listen`, which needs a stream that a buffered API Gateway front cannot hold open. */
@@ -42,7 +116,8 @@ function listenUnavailable(id: unknown): HttpResponse {
     id: idOf(id),
     error: {
       code: -32601,
-      message: "subscriptions/listen is not available: this deployment answers through a buffered API Gateway front, which cannot hold a stream open. Call the list methods again instead (their results carry ttlMs).",
+      message:
+        "subscriptions/listen is not available: this deployment answers through a buffered API Gateway front, which cannot hold a stream open (the REST front with enable_response_streaming can). Call the list methods again instead (their results carry ttlMs).",
     },
   });
 }

@@ -11,8 +11,10 @@ import {
   type McpServer,
   type RequestId,
   type Transport,
+  type TransportSendOptions,
 } from "@modelcontextprotocol/server";
 import { beforeDeadline } from "./deadline.js";
+import { EVENT_STREAM_HEADERS, EventStream, mayNotifyBeforeResult } from "./event-stream.js";
 import { type HttpRequest, type HttpResponse, jsonResponse, jsonRpcError, timedOut } from "./http-message.js";
 
 /** The SDK transport's bound on a batch. */
@@ -36,8 +38,15 @@ const MAX_BATCH_SIZE = 100;
  * handlers; a request the batch itself cancels (`notifications/cancelled`)
  * is dropped from the answer instead of awaited, since the SDK drops its
  * answer.
+ *
+ * With `streaming` (the response is written as it is produced), a POST
+ * holding a request that may send messages before its result (a tool call,
+ * or any request with a progress token) is answered as an SSE stream: the
+ * messages the server sends for those requests (progress, logging), then
+ * each response, as they come; the stream ends with the last response, or
+ * at the deadline with an error event for each request still unanswered.
  */
-export async function servePost(server: McpServer, request: HttpRequest, body: unknown, authInfo: AuthInfo, signal?: AbortSignal): Promise<HttpResponse> {
+export async function servePost(server: McpServer, request: HttpRequest, body: unknown, authInfo: AuthInfo, options: PostOptions = {}): Promise<HttpResponse> {
   const accept = request.headers.get("accept");
   if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) {
     return jsonRpcError(406, -32000, "Not Acceptable: Client must accept both application/json and text/event-stream");
@@ -52,21 +61,36 @@ export async function servePost(server: McpServer, request: HttpRequest, body: u
     return jsonRpcError(400, -32700, "Parse error: Invalid JSON-RPC message");
   }
 
-  const exchange = new Exchange(messages);
+  const { signal } = options;
+  const exchange = new Exchange(messages, options.streaming === true && messages.some(mayNotifyBeforeResult));
   await server.connect(exchange);
+  let streamed: EventStream | undefined;
   try {
     if (messages.some((message) => isInitializeRequest(message))) {
       if (messages.length > 1) return jsonRpcError(400, -32600, "Invalid Request: Only one initialization request is allowed");
     } else {
+      // Any revision the server supports: the specification refuses only an invalid or unsupported one, as the SDK's transport does.
       const version = request.headers.get("mcp-protocol-version");
       if (version !== undefined && !exchange.supportedVersions.includes(version)) {
         return jsonRpcError(400, -32000, `Bad Request: Unsupported protocol version (supported versions: ${exchange.supportedVersions.join(", ")})`);
       }
     }
-    return await exchange.deliver(authInfo, signal);
+    const response = await exchange.deliver(authInfo, signal);
+    streamed = exchange.stream;
+    return response;
   } finally {
-    await server.close();
+    // A streamed answer closes the server when its last event is sent.
+    if (streamed) void exchange.finished.then(() => server.close());
+    else await server.close();
   }
+}
+
+/** Options of {@link servePost}. */
+export interface PostOptions {
+  /** The request's deadline: when it aborts, what is unanswered gets an error and the exchange ends. */
+  readonly signal?: AbortSignal;
+  /** The response is written as it is produced, so messages sent before a result reach the client as they are sent. */
+  readonly streaming?: boolean;
 }
 
 /**
@@ -83,19 +107,28 @@ class Exchange implements Transport {
   onmessage?: Transport["onmessage"];
   /** The versions the connected server accepts, which it sets on connect. */
   supportedVersions: readonly string[] = SUPPORTED_PROTOCOL_VERSIONS;
+  /** The SSE body, when the answer streams. */
+  readonly stream?: EventStream;
+  /** Settles when the answer is complete: every awaited response sent, or the deadline passed. */
+  readonly finished: Promise<void>;
   private readonly responses = new Map<RequestId, JSONRPCMessage>();
   private readonly requestIds: RequestId[];
   private readonly cancelled = new Set<RequestId>();
-  private answered?: () => void;
+  private answered!: () => void;
 
-  constructor(private readonly messages: readonly JSONRPCMessage[]) {
+  constructor(
+    private readonly messages: readonly JSONRPCMessage[],
+    streaming: boolean,
+  ) {
     this.requestIds = messages.filter((message) => isJSONRPCRequest(message)).map((message) => (message as { id: RequestId }).id);
+    if (streaming) this.stream = new EventStream();
+    this.finished = new Promise<void>((resolve) => (this.answered = resolve));
   }
 
   async start(): Promise<void> {}
 
   async close(): Promise<void> {
-    this.answered?.();
+    this.answered();
     this.onclose?.();
   }
 
@@ -103,10 +136,16 @@ class Exchange implements Transport {
     this.supportedVersions = versions;
   }
 
-  async send(message: JSONRPCMessage): Promise<void> {
-    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) {
+      // A notification about a request of this exchange (progress, logging) travels on its stream; requests to the client have no way back.
+      const related = options?.relatedRequestId;
+      if (!("id" in message) && related !== undefined && this.awaited.includes(related)) this.stream?.send(message);
+      return;
+    }
     if (message.id === undefined) return;
     this.responses.set(message.id, message);
+    if (this.awaited.includes(message.id)) this.stream?.send(message);
     this.settleWhenAnswered();
   }
 
@@ -116,25 +155,40 @@ class Exchange implements Transport {
   }
 
   private settleWhenAnswered(): void {
-    if (this.awaited.every((id) => this.responses.has(id))) this.answered?.();
+    if (this.awaited.every((id) => this.responses.has(id))) this.answered();
   }
 
   /**
    * Delivers the messages and waits for the answers, at most until `signal`
    * aborts: 202 when none is a request (or every request was cancelled).
+   * A streamed answer returns at once; its stream ends as the answer is
+   * complete.
    */
   async deliver(authInfo: AuthInfo, signal?: AbortSignal): Promise<HttpResponse> {
-    const answered = new Promise<void>((resolve) => (this.answered = resolve));
     // The SDK handles notifications after the whole batch is delivered, so a cancel aborts a request of the batch wherever it stands, and the SDK drops that request's answer.
     for (const message of this.messages) {
       const cancelledId = cancelledRequestOf(message);
       if (cancelledId !== undefined && this.requestIds.includes(cancelledId)) this.cancelled.add(cancelledId);
     }
     for (const message of this.messages) this.onmessage?.(message, { authInfo });
-    if (this.awaited.length === 0) return { status: 202, headers: {} };
+    if (this.awaited.length === 0) {
+      this.answered();
+      this.stream?.end();
+      return { status: 202, headers: {} };
+    }
     this.settleWhenAnswered();
-    // `answered` never fails: a rejection here is the signal's.
-    await beforeDeadline(answered, signal).catch(() => undefined);
+    // `finished` never fails: a rejection here is the signal's.
+    const complete = beforeDeadline(this.finished, signal).catch(() => undefined);
+    if (this.stream) {
+      const stream = this.stream;
+      void complete.then(() => {
+        for (const id of this.awaited) if (!this.responses.has(id)) stream.send(timedOut(id));
+        this.answered();
+        stream.end();
+      });
+      return { status: 200, headers: EVENT_STREAM_HEADERS, stream };
+    }
+    await complete;
     const responses = this.awaited.map((id) => this.responses.get(id) ?? (signal?.aborted ? timedOut(id) : undefined));
     if (responses.includes(undefined)) return jsonRpcError(500, -32603, "Internal error.");
     return jsonResponse(200, responses.length === 1 ? responses[0] : responses);

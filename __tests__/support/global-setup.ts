@@ -1,7 +1,8 @@
 import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
-import { execFileSync } from "node:child_process";
-import { prepareTerraformWorkdir, ROOT, SixOnFive } from "./terraform-workdir.js";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { prepareTerraformWorkdir, providerMirror, ROOT, SixOnFive } from "./terraform-workdir.js";
 import { TERRAFORM_GOGC } from "../vitest.config.js";
 import { pidFile, stopProviders } from "./provider-pool.js";
 
@@ -22,8 +23,11 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   process.env.GOGC ??= TERRAFORM_GOGC;
-  const { outdir, workdir, variablesWorkdir, major, sixOnFive } = await prepareTerraformWorkdir();
-  execFileSync("npm", ["run", "--silent", "build:module"], { cwd: ROOT, stdio: "pipe", env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: String(major) } });
+  // The module builds while the stack synthesizes and Terraform initializes: both are mostly one core's work.
+  const major = providerMirror().major;
+  const moduleBuilt = promisify(execFile)("npm", ["run", "--silent", "build:module"], { cwd: ROOT, env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: String(major) } });
+  const { outdir, workdir, variablesWorkdir, sixOnFive } = await prepareTerraformWorkdir();
+  await moduleBuilt;
   project.provide("terraformWorkdir", workdir);
   project.provide("variablesWorkdir", variablesWorkdir);
   project.provide("awsProviderMajor", major);

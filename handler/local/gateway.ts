@@ -2,17 +2,26 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import type { LambdaHandler } from "../lambda.js";
+import type { LambdaHandler, StreamingHandler } from "../lambda.js";
+import { PreludeReader } from "./streaming-runtime.js";
 import { hostHeaderValidationResponse, localhostAllowedHostnames, localhostAllowedOrigins, originValidationResponse } from "@modelcontextprotocol/server";
 import type { HttpApiEvent } from "../events/http-api.js";
 import { corsHeaders, preflightAnswer } from "../cors.js";
 import { DISCOVERY_PATHS, MCP_PATH, MCP_SCOPE } from "../http-contract.js";
 import type { LocalIssuer } from "./issuer.js";
 
+/**
+ * The function behind the gateway and how it is invoked: `buffered` returns
+ * each answer whole (the HTTP front, REST without streaming); `streaming`
+ * writes it to a response stream that the gateway passes on as it arrives
+ * (REST with `enable_response_streaming`).
+ */
+export type LocalFunction = { readonly mode: "buffered"; readonly handler: LambdaHandler } | { readonly mode: "streaming"; readonly handler: StreamingHandler };
+
 /** Options of {@link startLocalGateway}. */
 export interface LocalGatewayOptions {
-  /** The Lambda handler to invoke, given the gateway's own URL (known once it listens). */
-  readonly handler: (url: string) => LambdaHandler;
+  /** The Lambda function to invoke, given the gateway's own URL (known once it listens). */
+  readonly handler: (url: string) => LocalFunction;
   /** Verifies bearer tokens like the HTTP API's JWT authorizer; absent: no authorizer, every request is `noAuthClaims`. */
   readonly issuer?: LocalIssuer;
   /** Client ids accepted as audience; empty: any client of the local issuer. */
@@ -49,7 +58,7 @@ const JSON_TYPE = { "content-type": "application/json" };
  * rebinding protection (Host and Origin must name this local server).
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
-  let handler: LambdaHandler | undefined;
+  let fn: LocalFunction | undefined;
   const server: Server = createServer((req, res) => {
     serve(req, res).catch((error: Error) => {
       // The class only: a message may quote the request.
@@ -119,7 +128,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     // As Lambda's: the invocation ends this long after it starts.
     const ends = Date.now() + (options.timeoutMs ?? 29_000);
     const context = { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => ends - Date.now() } as Context;
-    reply(await handler!(event, context));
+    if (fn!.mode === "buffered") return reply(await fn!.handler(event, context));
+    await stream(fn!.handler, event, context, res, cors);
   }
 
   /** The JWT authorizer's decision: the verified claims, or its 401/403 answer. */
@@ -152,11 +162,38 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${MCP_PATH}`;
-  handler = options.handler(url);
+  fn = options.handler(url);
   return {
     url,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+}
+
+/**
+ * Invokes a streaming handler and passes its answer on as API Gateway's
+ * streaming integrations do: the status and headers from the prelude, then
+ * each chunk of the body as it is written; a stream that breaks the format
+ * is a 500, as there.
+ */
+async function stream(handler: StreamingHandler, event: HttpApiEvent, context: Context, res: ServerResponse, cors: Record<string, string>): Promise<void> {
+  const internalError = () => {
+    if (res.headersSent) res.destroy();
+    else send(res, { statusCode: 500, headers: JSON_TYPE, body: '{"message":"Internal server error"}' });
+  };
+  const reader = new PreludeReader({
+    prelude: ({ statusCode, headers }) => {
+      res.writeHead(statusCode, { ...headers, ...cors });
+      res.flushHeaders();
+    },
+    body: (chunk) => void res.write(chunk),
+    end: () => void res.end(),
+    malformed: (reason) => {
+      console.error(JSON.stringify({ level: "ERROR", message: "malformed response stream", reason }));
+      internalError();
+    },
+  });
+  await handler(event, reader, context);
+  if (!res.writableEnded) internalError();
 }
 
 /** The request body, or undefined once it is over `limit` bytes (declared or sent): the rest is never read. */

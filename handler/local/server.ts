@@ -1,6 +1,8 @@
 import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
 import { MCP_SCOPE } from "../http-contract.js";
-import { createLambdaHandler } from "../lambda.js";
+import { createLambdaHandler, createStreamingLambdaHandler } from "../lambda.js";
+import type { McpAppOptions } from "../mcp-app.js";
+import { localStreamingRuntime } from "./streaming-runtime.js";
 import { DynamoSessionStore } from "../session-store.js";
 import { startLocalDynamo } from "./dynamo.js";
 import { startLocalGateway } from "./gateway.js";
@@ -24,6 +26,12 @@ export interface LocalServerOptions {
   readonly timeoutSeconds?: number;
   /** Browser origins allowed to call besides this server's own (`allowed_origins` on AWS), e.g. "http://localhost:5173". */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * Whether answers stream, as behind the REST front with `enable_response_streaming`
+   * (tool calls answer as SSE, progress arrives as it is sent); false answers whole,
+   * as the HTTP front does. @default true
+   */
+  readonly streaming?: boolean;
 }
 
 /** A running local MCP server. */
@@ -57,8 +65,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     timeoutMs: options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000,
     allowedOrigins: options.allowedOrigins,
     noAuthClaims: { client_id: NO_AUTH_TENANT, sub: NO_AUTH_TENANT, scope: MCP_SCOPE, [tenantClaim]: NO_AUTH_TENANT },
-    handler: (url) =>
-      createLambdaHandler({
+    handler: (url) => {
+      const app: McpAppOptions = {
         tenantClaim,
         issuer: LOCAL_ISSUER,
         resourceUrl: url,
@@ -68,7 +76,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         // Browsers may call from this server's own localhost origins, and from those given.
         allowedOrigins: [...localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`), ...(options.allowedOrigins ?? [])],
         sessions,
-      }),
+      };
+      // The production entries, each as its invocation mode runs it on Lambda.
+      return options.streaming === false
+        ? { mode: "buffered", handler: createLambdaHandler(app) }
+        : { mode: "streaming", handler: createStreamingLambdaHandler(app, localStreamingRuntime) };
+    },
   });
   return {
     url: gateway.url,

@@ -2,13 +2,17 @@ import { parseArgs } from "node:util";
 import { NO_AUTH_TENANT, startLocalServer } from "./server.js";
 
 /**
- * `npm start [-- --no-auth] [-- --allow-origin URL ...]`: the MCP server on http://127.0.0.1:${PORT:-3000}/mcp.
+ * `npm start [-- --no-auth] [-- --allow-origin URL ...] [-- --buffered]`: the MCP server on http://127.0.0.1:${PORT:-3000}/mcp.
  * --allow-origin (repeatable) lets a browser page at that origin call it, as allowed_origins does on AWS.
+ * Answers stream as behind the REST front with enable_response_streaming; --buffered answers whole, as the HTTP front does.
  * MCP_LOCAL_AUDIENCE (comma-separated client ids) restricts the authorizer's audience as on AWS; unset, any local client passes.
  * MCP_LOCAL_TIMEOUT_SECONDS is the function's timeout, as lambda_timeout on AWS (default 29): requests answer before it.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { "no-auth": { type: "boolean", default: false }, "allow-origin": { type: "string", multiple: true, default: [] } }, strict: true });
+  const { values } = parseArgs({
+    options: { "no-auth": { type: "boolean", default: false }, "allow-origin": { type: "string", multiple: true, default: [] }, buffered: { type: "boolean", default: false } },
+    strict: true,
+  });
   const allowedOrigins = values["allow-origin"].map(originOf);
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
@@ -18,9 +22,10 @@ async function main(): Promise<void> {
     throw new Error(`MCP_LOCAL_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 900 (the function's timeout, as lambda_timeout), got "${timeout}"`);
   }
   const audience = (process.env.MCP_LOCAL_AUDIENCE ?? "").split(",").map((a) => a.trim()).filter(Boolean);
-  const server = await startLocalServer({ port, auth: !values["no-auth"], audience, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined, timeoutSeconds, allowedOrigins });
+  const server = await startLocalServer({ port, auth: !values["no-auth"], audience, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined, timeoutSeconds, allowedOrigins, streaming: !values.buffered });
   console.log(`MCP server listening on ${server.url}`);
   console.log("Sessions: on, in an embedded DynamoDB (dynalite, in memory).");
+  console.log(values.buffered ? "Answers: whole, as the HTTP front sends them." : "Answers: streamed, as the REST front with enable_response_streaming sends them (tool progress arrives as it is sent).");
   if (allowedOrigins.length) console.log(`Browsers may also call from: ${allowedOrigins.join(", ")}`);
   if (values["no-auth"]) {
     console.log(`Authorizer: off; every request is tenant "${NO_AUTH_TENANT}".`);
