@@ -68,6 +68,7 @@ const EXPECTED: Record<string, string[]> = {
   "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...internalPool(), ...OWN_REPOSITORY, ...CLOUDFRONT, "aws_apigatewayv2_domain_name.this[0]", "aws_apigatewayv2_api_mapping.this[0]"],
   "rest-waf": [...ALWAYS, ...REST_FRONT, ...internalPool("acme", "globex", "initech"), ...OWN_REPOSITORY, ...SESSIONS, 'aws_api_gateway_method_settings.override["POST /mcp"]', "aws_wafv2_web_acl_association.stage[0]"],
   "rest-isolated": [...ALWAYS, ...REST_FRONT, ...OWN_REPOSITORY, ...SESSIONS],
+  "rest-streaming": [...ALWAYS, ...REST_FRONT, ...internalPool("acme", "globex"), ...OWN_REPOSITORY, ...SESSIONS],
   govcloud: [
     ...ALWAYS,
     ...REST_FRONT,
@@ -90,7 +91,7 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 describe("examples", () => {
-  it("covers every example file: HTTP and REST fronts, internal and external pools, stateless and sessions, CloudFront + WAF, regional WAF, isolation, custom domain with mutual TLS, AWS GovCloud (US)", () => {
+  it("covers every example file: HTTP and REST fronts, internal and external pools, stateless and sessions, CloudFront + WAF, regional WAF, isolation, streaming, custom domain with mutual TLS, AWS GovCloud (US)", () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(EXAMPLES);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { INPUTS, InputName, TENANCY_MIN_PROVIDER } from "../modules/index.js";
+import { INPUTS, InputName, STREAMING_MIN_PROVIDER, TENANCY_MIN_PROVIDER } from "../modules/index.js";
 import { example, planDiagnostics, Vars } from "./support/terraform.js";
 
 /**
@@ -75,7 +75,17 @@ const CASES: Case[] = [
   validation("api_type", { api_type: "GRPC" }, "fails when api_type is neither HTTP nor REST"),
   validation("image_tag", { image_tag: "-latest" }, "fails when image_tag is not a Docker tag"),
   validation("image_uri", { image_uri: "docker.io/library/node:22" }, "fails when image_uri is not in ECR"),
-  validation("lambda_timeout", { lambda_timeout: 60 }, "fails when lambda_timeout exceeds the HTTP API's 30 s"),
+  validation("lambda_timeout", { lambda_timeout: 901 }, "fails when lambda_timeout exceeds Lambda's 900 s"),
+  {
+    name: "fails when lambda_timeout exceeds what a buffered API Gateway waits for (30 s), naming streaming as the way to longer calls",
+    vars: { lambda_timeout: 60 },
+    expected: 'lambda_timeout = 60 s, but a buffered API Gateway waits at most 30 s for the function (29 s on REST), so the rest would only be billed. Set lambda_timeout to 30 or less, or stream responses (api_type = "REST" and enable_response_streaming = true)',
+  },
+  {
+    name: "fails when response streaming is enabled behind the HTTP API, naming the REST front",
+    vars: { enable_response_streaming: true },
+    expected: 'enable_response_streaming = true needs api_type = "REST": API Gateway HTTP APIs buffer every response',
+  },
   validation("lambda_memory_size", { lambda_memory_size: 64 }, "fails when lambda_memory_size is below 128 MB"),
   validation("reserved_concurrent_executions", { reserved_concurrent_executions: 0 }, "fails when reserved_concurrent_executions is 0"),
   validation("environment_variables", { environment_variables: { MCP_ISSUER: "https://evil.example" } }, "fails when environment_variables sets a module MCP_ setting"),
@@ -197,6 +207,13 @@ describe.concurrent("plan-time validations and guards", () => {
     if (inject("awsProviderMajor") !== 5) skip("the offline mirror holds a 6.x provider; the 5.x message is checked in synth.test.ts");
     const { errors } = await planDiagnostics(example("minimal"), { enable_tenant_isolation: true });
     expect(errors.join("\n")).toContain(`needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER}`);
+  });
+
+  it("fails when response streaming is enabled on the 5.x build, naming the provider version it needs", async ({ skip }) => {
+    if (inject("awsProviderMajor") !== 5) skip("the offline mirror holds a 6.x provider; the 5.x message is checked in synth.test.ts");
+    const { errors } = await planDiagnostics(example("rest-waf"), { enable_response_streaming: true });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`enable_response_streaming = true needs hashicorp/aws >= ${STREAMING_MIN_PROVIDER}`);
   });
 
   it("fails with the guard's own message alone when CloudFront has no aliases, not Terraform's index error beside it", async () => {

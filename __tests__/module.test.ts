@@ -79,7 +79,7 @@ describe("the default 6.x module build", () => {
     const out = join(mkdtempSync(join(tmpdir(), "mcp-module-6-")), "module");
     await run("node", [join(ROOT, "dist/build-module.cjs"), "--out", out], { cwd: ROOT, env: { ...process.env, MCP_AWS_PROVIDER_MAJOR: "6" } });
     execFileSync("terraform", ["fmt", "-check", "-recursive", out], { stdio: "pipe" });
-    expect(readFileSync(join(out, "versions.tf"), "utf8")).toContain('version = ">= 6.23.0, < 7.0.0"');
+    expect(readFileSync(join(out, "versions.tf"), "utf8")).toContain('version = ">= 6.26.0, < 7.0.0"');
     const main = readFileSync(join(out, "main.tf"), "utf8");
     expect(main).toMatch(/dynamic "tenancy_config" \{\n\s+for_each = var\.enable_tenant_isolation \? \[1\] : \[\]\n\s+content \{\n\s+tenant_isolation_mode = "PER_TENANT"/);
     expect(main).toContain('"integration.request.header.X-Amz-Tenant-Id" = each.value.authorized ? "context.authorizer.claims.${var.tenant_claim}"');

@@ -68,11 +68,12 @@ describe("the checker against a schema Terraform itself enforces", () => {
 });
 
 describe.runIf(inject("sixOnFive"))("the 6.x build planned on the 5.x mirror", () => {
-  it("drops only tenancy_config and reads data.aws_region's region by its 5.x name", () => {
+  it("drops only tenancy_config and response_transfer_mode, reads data.aws_region's region by its 5.x name, and caps the integration timeout to 5.x's range", () => {
     expect(inject("sixOnFive")).toMatchObject({
-      dropped: ["aws_lambda_function.this.dynamic.tenancy_config"],
+      dropped: ["aws_api_gateway_integration.this.response_transfer_mode", "aws_lambda_function.this.dynamic.tenancy_config"],
       renamed: ["aws_region.region → name"],
       problems: [],
+      capped: ["aws_api_gateway_integration.this.timeout_milliseconds ≤ 300000"],
     });
   });
 
@@ -84,5 +85,12 @@ describe.runIf(inject("sixOnFive"))("the 6.x build planned on the 5.x mirror", (
     const discovery = resourceAt(p, 'aws_api_gateway_integration.this["GET /.well-known/oauth-protected-resource"]').values;
     expect(discovery.request_parameters).toEqual({ "integration.request.header.X-Amz-Tenant-Id": "'.well-known'" });
     expect(configurationOf(p, "aws_lambda_function.this").expressions).not.toHaveProperty("tenancy_config");
+  });
+
+  it("plans rest-isolated.tfvars with streaming on as well: each tenant's invokes go through InvokeWithResponseStream, still naming the verified tenant", async () => {
+    const p = await plan(example("rest-isolated"), { enable_response_streaming: true });
+    const post = resourceAt(p, 'aws_api_gateway_integration.this["POST /mcp"]').values;
+    expect(post.uri).toMatch(/:lambda:path\/2021-11-15\/functions\/arn:aws:lambda:us-east-1:\d{12}:function:mcp-server\/response-streaming-invocations$/);
+    expect(post.request_parameters).toEqual({ "integration.request.header.X-Amz-Tenant-Id": "context.authorizer.claims.client_id" });
   });
 });

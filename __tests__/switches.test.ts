@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, evaluateAt, synthesized } from "./support/evaluate.js";
 import { configurationOf, example, outputOf, plan, planOver, resourceAt, resourcesOf } from "./support/terraform.js";
+import { Testing } from "../modules/framework.js";
+import { McpServerStack } from "../modules/index.js";
+
+/** The 6.x build as synthesized, for arguments the mirror's 5.x provider cannot plan. */
+const sixBuild = () => JSON.parse(Testing.synth(new McpServerStack(Testing.app(), "mcp-server", { awsProviderMajor: 6 })));
 
 const environment = (base: string, overrides = {}) =>
   evaluate(example(base), overrides, "aws_lambda_function.this", ["environment", "variables"]) as Promise<Record<string, string>>;
@@ -126,6 +131,37 @@ describe.concurrent("resource properties for every switch", () => {
       settings: [expect.objectContaining({ throttling_rate_limit: 40, throttling_burst_limit: 80 })],
     });
     expect(resourcesOf(p, "aws_apigatewayv2_api")).toEqual([]);
+  });
+
+  it("enable_response_streaming on the REST front: every integration streams through InvokeWithResponseStream, waits as long as the function (up to 900 s), the alarms scale with it, and the function answers through Lambda's streaming API", async () => {
+    const p = await plan(example("rest-streaming"));
+    const streamingUri = "arn:aws:apigateway:us-east-1:lambda:path/2021-11-15/functions/arn:aws:lambda:us-east-1:111122223333:function:mcp-server/response-streaming-invocations";
+    const integrations = resourcesOf(p, "aws_api_gateway_integration").filter((r) => r.name === "this");
+    expect(integrations.map((r) => r.values.uri)).toEqual(Array(5).fill(streamingUri));
+    // The mirror's 5.x provider has no response_transfer_mode and validates timeouts up to 300 s only: those two are read from the 6.x build.
+    const sixIntegration = sixBuild().resource.aws_api_gateway_integration.this;
+    expect(sixIntegration.response_transfer_mode).toBe('${var.enable_response_streaming ? "STREAM" : "BUFFERED"}');
+    expect(await evaluateAt(example("rest-streaming"), {}, ["locals", "integration_timeout_ms"])).toBe(900_000);
+    expect(await evaluateAt(example("rest-streaming"), { lambda_timeout: 120 }, ["locals", "integration_timeout_ms"])).toBe(121_000);
+    expect(resourceAt(p, "aws_lambda_function.this").values.timeout).toBe(900);
+    expect(resourceAt(p, "aws_cloudwatch_metric_alarm.lambda_duration").values.threshold).toBe(720_000);
+    expect(resourceAt(p, "aws_cloudwatch_metric_alarm.api_latency").values.threshold).toBe(810_000);
+    expect((await environment("rest-streaming")).MCP_RESPONSE_STREAMING).toBe("true");
+    // Off, the same front buffers: the 2015-03-31 Invoke path, and the function answers whole.
+    const buffered = await plan(example("rest-waf"));
+    expect(resourceAt(buffered, 'aws_api_gateway_integration.this["POST /mcp"]').values.uri).toBe(
+      "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:111122223333:function:mcp-server/invocations",
+    );
+    expect((await environment("rest-waf")).MCP_RESPONSE_STREAMING).toBe("false");
+  });
+
+  it("enable_response_streaming behind CloudFront: the origin may stay silent 60 s (streams send a keep-alive every 15 s) and connections are kept 60 s, the most without a quota increase", async () => {
+    const p = await plan(example("rest-streaming"), {
+      enable_cloudfront: true,
+      cloudfront_certificate_arn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+      cloudfront_aliases: ["mcp.example.com"],
+    });
+    expect(resourceAt(p, "aws_cloudfront_distribution.this[0]").values.origin[0].custom_origin_config[0]).toMatchObject({ origin_read_timeout: 60, origin_keepalive_timeout: 60 });
   });
 
   it("api_type REST: the account's CloudWatch Logs role is set in the region before the stage (create, the default); existing leaves the setting alone", async () => {
@@ -289,6 +325,8 @@ describe.concurrent("resource properties for every switch", () => {
       MCP_CLIENT_IDS: "<aws_cognito_user_pool_client.tenant.id>,<aws_cognito_user_pool_client.tenant.id>",
       MCP_ISSUER: "https://<aws_cognito_user_pool.this.endpoint>",
       MCP_RESOURCE_URL: "https://<aws_apigatewayv2_api.this.api_endpoint>/mcp",
+      // The HTTP front never streams.
+      MCP_RESPONSE_STREAMING: "false",
       MCP_SCOPES: "mcp/invoke",
       MCP_SESSIONS_TABLE: "<aws_dynamodb_table.sessions.name>",
       MCP_TENANT_ACCESS_ROLE_ARN: "<aws_iam_role.tenant_access.arn>",
@@ -422,6 +460,7 @@ describe.concurrent("resource properties for every switch", () => {
     expect(d.origin[0].custom_origin_config[0].origin_read_timeout).toBe(35);
     const shorter = await plan(example("cloudfront-waf"), { lambda_timeout: 10 });
     expect(resourceAt(shorter, "aws_cloudfront_distribution.this[0]").values.origin[0].custom_origin_config[0].origin_read_timeout).toBe(16);
+    expect(d.origin[0].custom_origin_config[0].origin_keepalive_timeout).toBe(5);
     expect(d.origin[0].custom_header[0].name).toBe("X-Origin-Verify");
     expect(outputOf(p, "mcp_endpoint")).toBe("https://mcp.example.com/mcp");
     const env = await environment("cloudfront-waf");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { App, TerraformStack, Testing } from "../modules/framework.js";
 import { later, local } from "../modules/expressions.js";
 import { inputRules, inputWarnings } from "../modules/input-rules.js";
-import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, TENANCY_MIN_PROVIDER, USE_FIPS_ENDPOINT } from "../modules/index.js";
+import { awsProviderMajor, INPUTS, McpServerStack, OUTPUTS, STREAMING_MIN_PROVIDER, TENANCY_MIN_PROVIDER, USE_FIPS_ENDPOINT } from "../modules/index.js";
 import type { AwsProviderMajor } from "../modules/index.js";
 import { renderReadme } from "../scripts/render-docs.js";
 import { ROOT } from "./support/terraform-workdir.js";
@@ -21,7 +21,7 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
   it("pins the provider range of that major and a Terraform that knows check blocks", () => {
     expect(config.terraform.required_providers.aws).toEqual({
       source: "hashicorp/aws",
-      version: major === 6 ? ">= 6.23.0, < 7.0.0" : ">= 5.100.0, < 6.0.0",
+      version: major === 6 ? ">= 6.26.0, < 7.0.0" : ">= 5.100.0, < 6.0.0",
     });
     expect(config.terraform.required_version).toBe(">= 1.5.0");
   });
@@ -71,7 +71,7 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     expect([...reached]).toContain("aws_api_gateway_integration.this");
     expect([...reached]).not.toContain("aws_lambda_function.this");
     // The integrations name the function by its ARN, built from its name.
-    expect(config.locals.function_invoke_arn).toMatch(/:lambda:path\/2015-03-31\/functions\/arn:.*:function:\$\{var\.name\}\/invocations/);
+    expect(config.locals.function_invoke_arn).toMatch(/:lambda:path\/.*\/functions\/arn:.*:function:\$\{var\.name\}\/.*invocations/);
   });
 
   it("replaces the invoke permission whenever the function is replaced (its id is unknown only then)", () => {
@@ -123,6 +123,16 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     expect(messages).toContain("cannot work behind an HTTP API");
     if (major === 5) expect(messages).toContain(`needs hashicorp/aws >= ${TENANCY_MIN_PROVIDER}`);
     else expect(messages).not.toContain("needs hashicorp/aws");
+  });
+
+  it(`refuses response streaming${major === 5 ? ", naming the provider version it needs" : " for the HTTP front only"}`, () => {
+    const messages = config.resource.terraform_data.input_rules.lifecycle.precondition.map((p: { error_message: string }) => p.error_message).join("\n");
+    expect(messages).toContain('enable_response_streaming = true needs api_type = "REST"');
+    if (major === 5) expect(messages).toContain(`enable_response_streaming = true needs hashicorp/aws >= ${STREAMING_MIN_PROVIDER}`);
+    else expect(messages).not.toContain("enable_response_streaming = true needs hashicorp/aws");
+    const integration = config.resource.aws_api_gateway_integration.this;
+    if (major === 5) expect(integration).not.toHaveProperty("response_transfer_mode");
+    else expect(integration.response_transfer_mode).toBe('${var.enable_response_streaming ? "STREAM" : "BUFFERED"}');
   });
 
   it("declares exactly the documented inputs, each with type, description and validation where a value can be wrong", () => {

@@ -3,7 +3,7 @@ import { LambdaFunction, LambdaPermission, CloudwatchLogGroup } from "./framewor
 import { address, expr, local, withAddress } from "./expressions.js";
 import { encryptedLogGroup } from "./log-group.js";
 import { HTTP_FRONT, HTTP_STAGE, HttpApi } from "./api-http.js";
-import { REST_FRONT, REST_STAGE, RestApi } from "./api-rest.js";
+import { REST_FRONT, REST_STAGE, RestApi, STREAMING_INVOKE } from "./api-rest.js";
 import { Platform } from "./platform.js";
 import { CUSTOM_DOMAIN, CustomDomain } from "./custom-domain.js";
 import { input } from "./inputs.js";
@@ -23,6 +23,8 @@ export interface ApiGatewayProps {
   readonly userPoolArn: string;
   /** HCL: the public base URL clients use (CloudFront's when enabled), for the REST 401's metadata link. */
   readonly publicBaseUrl: string;
+  /** Whether the provider can stream REST integrations (the 6.x build). */
+  readonly streamingSupported: boolean;
 }
 
 /**
@@ -50,8 +52,9 @@ export class ApiGateway extends Construct {
     super(scope, id);
     const { region, dnsSuffix } = props.platform;
     this.logGroup = encryptedLogGroup(this, "api", API_LOG_GROUP);
-    // One second above the function's timeout, so the function's own timeout fires (and is logged) first; HTTP APIs wait 30 s at most, REST APIs 29 s.
-    this.integrationTimeoutMs = local(this, "integration_timeout_ms", `min(${input.lambda_timeout} + 1, ${REST_FRONT} ? 29 : 30) * 1000`);
+    // One second above the function's timeout, so the function's own timeout fires (and is logged) first; HTTP APIs wait 30 s at most,
+    // buffered REST integrations 29 s, streaming ones 15 minutes.
+    this.integrationTimeoutMs = local(this, "integration_timeout_ms", `min(${input.lambda_timeout} + 1, ${STREAMING_INVOKE} ? 900 : ${REST_FRONT} ? 29 : 30) * 1000`);
     const front = {
       invokeArn: props.invokeArn,
       integrationTimeoutMs: this.integrationTimeoutMs,
@@ -63,6 +66,7 @@ export class ApiGateway extends Construct {
     this.rest = new RestApi(this, "rest", {
       ...front,
       platform: props.platform,
+      streamingSupported: props.streamingSupported,
       userPoolArn: props.userPoolArn,
       resourceMetadataUrl: `"\${${props.publicBaseUrl}}/.well-known/oauth-protected-resource/mcp"`,
     });

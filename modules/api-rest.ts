@@ -11,6 +11,12 @@ import { input } from "./inputs.js";
 /** HCL: true when the REST API front is built. */
 export const REST_FRONT = `${input.api_type} == "REST"`;
 
+/**
+ * HCL: true when API Gateway invokes the function with response streaming: the REST front with
+ * `enable_response_streaming` (HTTP APIs cannot stream; the input rules refuse the switch there).
+ */
+export const STREAMING_INVOKE = `(${REST_FRONT} && ${input.enable_response_streaming})`;
+
 /** The REST stage; its name prefixes every path (`/v1/mcp`). */
 export const REST_STAGE = "v1";
 
@@ -53,6 +59,8 @@ export interface RestApiProps {
   readonly disableExecuteApiEndpoint: string;
   /** Where the API is deployed: a regional web ACL must be in its region, and the account's logging role names it. */
   readonly platform: Platform;
+  /** Whether the provider has `response_transfer_mode` (6.x); the 5.x build's input rules refuse streaming. */
+  readonly streamingSupported: boolean;
 }
 
 /**
@@ -60,7 +68,7 @@ export interface RestApiProps {
  * `/mcp` with POST, GET and DELETE behind a Cognito user pool authorizer with
  * scope `mcp/invoke`, the unauthenticated discovery paths, Lambda proxy
  * integrations (carrying the verified tenant as `X-Amz-Tenant-Id` under
- * tenant isolation), a deployment replaced whenever the API changes, the
+ * tenant isolation; streaming with `enable_response_streaming`), a deployment replaced whenever the API changes, the
  * stage with JSON access logs, X-Ray and method throttling, a 401 that
  * points at the protected resource metadata, and the regional WAF.
  */
@@ -141,6 +149,8 @@ export class RestApi extends Construct {
           integrationHttpMethod: "POST",
           uri: expr(props.invokeArn),
           timeoutMilliseconds: exprNumber(props.integrationTimeoutMs),
+          // Every path streams or none: a streaming function's answer through a buffered integration loses its body.
+          ...(props.streamingSupported && { responseTransferMode: expr(`${input.enable_response_streaming} ? "STREAM" : "BUFFERED"`) }),
           // Every invoke of a tenant-isolated function names its tenant: the verified claim, never a client header.
           requestParameters: exprMap(
             `${input.enable_tenant_isolation} ? { "integration.request.header.X-Amz-Tenant-Id" = each.value.authorized ? "context.authorizer.claims.\${${input.tenant_claim}}" : "'${DISCOVERY_TENANT}'" } : {}`,

@@ -14,6 +14,17 @@ export const ALL_VIEWER_EXCEPT_HOST_POLICY_ID = "b689b0a8-53d0-40ab-baf2-68738e2
 /** How much longer than the integration CloudFront waits for the origin, in seconds. */
 export const ORIGIN_READ_SLACK_SECONDS = 5;
 
+/**
+ * CloudFront's origin response timeout and keep-alive timeout in front of a
+ * streaming API, in seconds: the most CloudFront allows without a quota
+ * increase. The response timeout is the longest silence between two packets
+ * of an answer, not its length (docs/aws-behaviours.md), and a stream sends
+ * an event or a keep-alive comment at least every 15 s
+ * (handler/event-stream.ts); the keep-alive timeout holds the connection to
+ * API Gateway open for the next request of a long session.
+ */
+export const STREAMING_ORIGIN_TIMEOUT_SECONDS = 60;
+
 /** HCL: true when the distribution is created. */
 export const CLOUDFRONT_ENABLED = input.enable_cloudfront;
 
@@ -40,11 +51,12 @@ export class EdgeDistribution extends Construct {
   /**
    * @param props.originDomain, props.originPath HCL: where the API answers (host, and the REST stage prefix).
    * @param props.integrationTimeoutMs HCL: how long API Gateway waits for the function; CloudFront waits longer.
+   * @param props.streaming HCL: true when the API streams its answers (then CloudFront waits on silences, not on whole answers).
    */
   constructor(
     scope: Construct,
     id: string,
-    props: { readonly platform: Platform; readonly originDomain: string; readonly originPath: string; readonly integrationTimeoutMs: string },
+    props: { readonly platform: Platform; readonly originDomain: string; readonly originPath: string; readonly integrationTimeoutMs: string; readonly streaming: string },
   ) {
     super(scope, id);
     const enabled = countWhen(CLOUDFRONT_ENABLED);
@@ -96,9 +108,12 @@ export class EdgeDistribution extends Construct {
               httpsPort: 443,
               originProtocolPolicy: "https-only",
               originSslProtocols: ["TLSv1.2"],
-              // Longer than API Gateway waits for the function, so that its answer (or its own 504) reaches the client, not CloudFront's 504
-              // after a cold start. At most 35 s: under CloudFront's default quota of 60 s, which a longer timeout would need raised.
-              originReadTimeout: exprNumber(`ceil(${props.integrationTimeoutMs} / 1000) + ${ORIGIN_READ_SLACK_SECONDS}`),
+              // Buffered: longer than API Gateway waits for the function, so that its answer (or its own 504) reaches the client, not CloudFront's
+              // 504 after a cold start; at most 35 s, under CloudFront's default quota of 60 s. Streaming: the longest silence allowed.
+              originReadTimeout: exprNumber(
+                `${props.streaming} ? ${STREAMING_ORIGIN_TIMEOUT_SECONDS} : ceil(${props.integrationTimeoutMs} / 1000) + ${ORIGIN_READ_SLACK_SECONDS}`,
+              ),
+              originKeepaliveTimeout: exprNumber(`${props.streaming} ? ${STREAMING_ORIGIN_TIMEOUT_SECONDS} : 5`),
             },
             customHeader: [{ name: ORIGIN_VERIFY_HEADER, value: expr(`sensitive(${address(secret)}[0].output.secret)`) }],
           },

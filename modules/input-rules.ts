@@ -3,7 +3,7 @@ import { DataResource, TerraformStack } from "./framework.js";
 import { expr, withAddress } from "./expressions.js";
 import { input, type InputName } from "./inputs.js";
 import { Platform } from "./platform.js";
-import { AwsProviderMajor, TENANCY_MIN_PROVIDER } from "./provider.js";
+import { AwsProviderMajor, STREAMING_MIN_PROVIDER, TENANCY_MIN_PROVIDER } from "./provider.js";
 import { REST_FRONT } from "./api-rest.js";
 import { CUSTOM_DOMAIN, MUTUAL_TLS } from "./custom-domain.js";
 import { CREATES_POOL, EXTERNAL_CLIENT_IDS, EXTERNAL_CLIENTS_GIVEN, EXTERNAL_POOL_INPUTS, MAX_ALLOWED_CLIENTS, MAX_HTTP_AUDIENCES } from "./cognito-auth.js";
@@ -79,6 +79,28 @@ export function inputRules(p: Platform, major: AwsProviderMajor): InputRule[] {
       condition: `!${input.enable_tenant_isolation} || ${REST_FRONT}`,
       message:
         "enable_tenant_isolation = true cannot work behind an HTTP API: every invoke of a tenant-isolated function must carry the X-Amz-Tenant-Id header, and API Gateway HTTP APIs cannot set x-amz-* headers. Set api_type = \"REST\" (the REST integration passes the verified tenant claim), or enable_tenant_isolation = false.",
+    },
+
+    // --- Response streaming and the function's timeout ------------------------------
+    ...(major === 5
+      ? [
+          {
+            input: "enable_response_streaming" as const,
+            condition: `!${input.enable_response_streaming}`,
+            message: `enable_response_streaming = true needs hashicorp/aws >= ${STREAMING_MIN_PROVIDER} (response_transfer_mode on the REST integration, with timeouts past 29 s); this configuration was synthesized for 5.x (MCP_AWS_PROVIDER_MAJOR=5). Synthesize for 6.x, or set enable_response_streaming = false.`,
+          },
+        ]
+      : []),
+    {
+      input: "enable_response_streaming",
+      condition: `!${input.enable_response_streaming} || ${REST_FRONT}`,
+      message:
+        "enable_response_streaming = true needs api_type = \"REST\": API Gateway HTTP APIs buffer every response and wait at most 30 s, and only REST APIs stream a Lambda response (up to 15 minutes). Set api_type = \"REST\", or enable_response_streaming = false.",
+    },
+    {
+      input: "lambda_timeout",
+      condition: `${input.lambda_timeout} <= 30 || (${REST_FRONT} && ${input.enable_response_streaming})`,
+      message: `lambda_timeout = \${${input.lambda_timeout}} s, but a buffered API Gateway waits at most 30 s for the function (29 s on REST), so the rest would only be billed. Set lambda_timeout to 30 or less, or stream responses (api_type = "REST" and enable_response_streaming = true) for up to 900 s.`,
     },
     {
       // Sources in docs/architecture.md, "AWS GovCloud (US)".

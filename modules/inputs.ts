@@ -225,12 +225,12 @@ export const INPUTS = {
   lambda_timeout: {
     type: "number",
     description:
-      "Function timeout in seconds, 1–30. The HTTP API waits at most 30 s for the function; the integration timeout is set one second above this value (capped at 30 s, 29 s on REST). The server answers every request before this timeout: its deadline is the time left less 1 s (or a tenth of it), when work still running is stopped and answered with a JSON-RPC error.",
+      "Function timeout in seconds: 1–30, or up to 900 (Lambda's 15 minutes) with `enable_response_streaming` on the REST front. A buffered API Gateway waits at most 30 s for the function (29 s on REST), so a longer timeout would only be billed. The integration timeout is set one second above this value (capped at 30 s, 29 s on REST, 900 s streaming), and the duration and latency alarms scale with it. The server answers every request before this timeout: its deadline is the time left less 1 s (or a tenth of it), when work still running is stopped and answered with a JSON-RPC error.",
     default: 29,
     validation: [
       {
-        condition: `var.lambda_timeout >= 1 && var.lambda_timeout <= 30 && ${wholeNumber("var.lambda_timeout")}`,
-        message: "lambda_timeout must be a whole number of seconds from 1 to 30: an HTTP API cannot wait longer than 30 s for the function, so a longer timeout would only be billed.",
+        condition: `var.lambda_timeout >= 1 && var.lambda_timeout <= 900 && ${wholeNumber("var.lambda_timeout")}`,
+        message: "lambda_timeout must be a whole number of seconds from 1 to 900 (Lambda's longest timeout); above 30 it needs enable_response_streaming on the REST front.",
       },
     ],
   },
@@ -386,6 +386,12 @@ export const INPUTS = {
     type: "bool",
     description:
       "Run each tenant in its own Lambda micro-VM (`tenancy_config`, PER_TENANT); the REST integration passes the verified tenant claim as `X-Amz-Tenant-Id`. Needs `api_type = \"REST\"` and hashicorp/aws >= 6.23.0. Set at creation only: changing it replaces the function.",
+    default: false,
+  },
+  enable_response_streaming: {
+    type: "bool",
+    description:
+      "Stream responses through the REST front (`response_transfer_mode = \"STREAM\"`, Lambda's InvokeWithResponseStream): tool calls answer as Server-Sent Events, so progress and log messages reach clients as they are sent, a call may run up to `lambda_timeout` = 900 s, and 2026-07-28 clients can hold a `subscriptions/listen` stream open until the deadline. Needs `api_type = \"REST\"` (HTTP APIs cannot stream) and hashicorp/aws >= 6.26.0. Off by default: it changes how API Gateway invokes the function and how the function answers, and a long `lambda_timeout` lets each call bill up to 15 minutes; turn it on deliberately.",
     default: false,
   },
   tenant_claim: {

@@ -4,14 +4,20 @@ import { input } from "./inputs.js";
 /** The hashicorp/aws major versions the module synthesizes for. */
 export type AwsProviderMajor = 5 | 6;
 
-/** Version range of each major: 6.23.0 is the first release with `tenancy_config`, 5.100.0 the last 5.x. */
+/**
+ * Version range of each major: 6.26.0 is the first release that streams REST integrations for longer than 29 s
+ * (`response_transfer_mode` came in 6.25.0, `tenancy_config` in 6.23.0), 5.100.0 the last 5.x.
+ */
 export const AWS_PROVIDER_VERSIONS: Record<AwsProviderMajor, string> = {
   5: ">= 5.100.0, < 6.0.0",
-  6: ">= 6.23.0, < 7.0.0",
+  6: ">= 6.26.0, < 7.0.0",
 };
 
 /** The first provider release that can manage Lambda tenant isolation. */
 export const TENANCY_MIN_PROVIDER = "6.23.0";
+
+/** The first provider release that can stream a REST integration past 29 s (`response_transfer_mode`, with its timeout up to 900 s). */
+export const STREAMING_MIN_PROVIDER = "6.26.0";
 
 /**
  * The provider major to synthesize for, from `MCP_AWS_PROVIDER_MAJOR`

@@ -10,6 +10,7 @@ import { SessionsTable } from "./sessions-table.js";
 import { CognitoAuth } from "./cognito-auth.js";
 import { LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
 import { API_LOG_GROUP, ApiGateway } from "./api-gateway.js";
+import { STREAMING_INVOKE } from "./api-rest.js";
 import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
@@ -67,14 +68,22 @@ export class McpServerStack extends TerraformStack {
       invokeArn: local(
         this,
         "function_invoke_arn",
-        `"arn:\${${where.partition}}:apigateway:\${${where.region}}:lambda:path/2015-03-31/functions/arn:\${${where.partition}}:lambda:\${${where.region}}:\${${where.account}}:function:\${${input.name}}/invocations"`,
+        // Streaming integrations call InvokeWithResponseStream, whose path differs in its API version and action.
+        `"arn:\${${where.partition}}:apigateway:\${${where.region}}:lambda:path/\${${STREAMING_INVOKE} ? "2021-11-15" : "2015-03-31"}/functions/arn:\${${where.partition}}:lambda:\${${where.region}}:\${${where.account}}:function:\${${input.name}}/\${${STREAMING_INVOKE} ? "response-streaming-invocations" : "invocations"}"`,
       ),
       issuer: auth.issuer,
       clientIds: auth.clientIds,
       userPoolArn: auth.userPoolArn,
       publicBaseUrl,
+      streamingSupported: major === 6,
     });
-    const edge = new EdgeDistribution(this, "edge", { platform: where, originDomain: api.originDomain, originPath: api.originPath, integrationTimeoutMs: api.integrationTimeoutMs });
+    const edge = new EdgeDistribution(this, "edge", {
+      platform: where,
+      originDomain: api.originDomain,
+      originPath: api.originPath,
+      integrationTimeoutMs: api.integrationTimeoutMs,
+      streaming: STREAMING_INVOKE,
+    });
     const mcpEndpoint = local(this, "mcp_endpoint", `"\${${publicBaseUrl}}/mcp"`);
 
     // The server's own settings (the handler reads these); the sessions table's exists only when sessions are on.
@@ -87,6 +96,7 @@ export class McpServerStack extends TerraformStack {
       setting("scopes", `"${MCP_SCOPE}"`),
       setting("allowedOrigins", `join(",", ${input.allowed_origins})`),
       setting("clientIds", `join(",", ${auth.clientIds})`),
+      setting("responseStreaming", `tostring(${STREAMING_INVOKE})`),
     ];
     const withSessions = [setting("sessionsTable", sessions.tableName), setting("tenantAccessRoleArn", later("the tenant-access role's ARN", () => sessions.tenantAccessRoleArn))];
     const behindCloudFront = [setting("originVerifySecret", edge.originVerifySecret)];

@@ -54,7 +54,19 @@ export interface SixOnFive {
   readonly renamed: string[];
   /** What could not be fitted (none, or the plans of 6.x-only examples mean nothing). */
   readonly problems: string[];
+  /** Arguments held to the narrower range 5.x validates: `<address>.<argument> ≤ <max>`. */
+  readonly capped: string[];
 }
+
+/**
+ * Ranges 5.x validates more narrowly than 6.x: REST integration timeouts stop at 300000 ms in 5.x,
+ * while 6.26.0 takes up to 900000 with `response_transfer_mode = "STREAM"`. On the mirror such an
+ * argument is capped, so that a streaming example still plans; tests read its 6.x value by evaluating
+ * the expression (evaluate.ts), never from these plans.
+ */
+const CAPPED_IN_5: readonly { readonly type: string; readonly name: string; readonly argument: string; readonly max: number }[] = [
+  { type: "aws_api_gateway_integration", name: "this", argument: "timeout_milliseconds", max: 300_000 },
+];
 
 /**
  * The mirror holds only hashicorp/aws 5.x, so the 6.x configuration (the default build, and the only
@@ -67,9 +79,17 @@ function prepareSixOnFive(outdir: string, fiveWorkdir: string, pluginDir: string
   const six = JSON.parse(readFileSync(join(workdir, "cdk.tf.json"), "utf8")) as TerraformJson & { terraform: { required_providers: { aws: { version: string } } } };
   const fitted = fitTo(six, terraformProviderSchema(fiveWorkdir), RENAMED_IN_6);
   (fitted.config as typeof six).terraform.required_providers.aws.version = AWS_PROVIDER_VERSIONS[5];
+  const capped: string[] = [];
+  for (const { type, name, argument, max } of CAPPED_IN_5) {
+    const resource = fitted.config.resource?.[type]?.[name] as Record<string, unknown> | undefined;
+    const value = resource?.[argument];
+    if (typeof value !== "string" || !value.startsWith("${")) continue;
+    resource![argument] = `\${min(${value.slice(2, -1)}, ${max})}`;
+    capped.push(`${type}.${name}.${argument} ≤ ${max}`);
+  }
   writeFileSync(join(workdir, "cdk.tf.json"), JSON.stringify(fitted.config, null, 2));
   init(workdir, pluginDir);
-  return { workdir, dropped: fitted.dropped, renamed: fitted.renamed, problems: fitted.problems };
+  return { workdir, dropped: fitted.dropped, renamed: fitted.renamed, problems: fitted.problems, capped };
 }
 
 /** Synthesizes the stack for `major` under `outdir`, with the mock provider and a local backend for offline plans; returns its directory. */
