@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
  * The integration tests: the Terraform ones read the configuration the
@@ -12,6 +13,24 @@ const INTEGRATION = ["image-build", "cdktf-consumer", "control-map", "examples",
   (name) => `__tests__/${name}.test.ts`,
 );
 
+/** How many test files run at once. */
+const WORKERS = 4;
+
+/**
+ * The integration files keep both cores busy with Terraform; the unit files mostly wait (on timers, sockets and
+ * child processes). Vitest would run the short unit files last, at the end, on an otherwise idle machine; this
+ * order starts the longest integration files on all workers but one, and runs the unit files on that one
+ * meanwhile, so their waiting overlaps the Terraform work.
+ */
+class UnitBesideIntegration extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const integration = sorted.filter((f) => f.project.name === "integration");
+    const unit = sorted.filter((f) => f.project.name !== "integration");
+    return [...integration.slice(0, WORKERS - 1), ...unit, ...integration.slice(WORKERS - 1)];
+  }
+}
+
 /** The Go garbage collector's target for the Terraform processes the tests start (Go's default is 100). */
 export const TERRAFORM_GOGC = "400";
 
@@ -19,7 +38,8 @@ export default defineConfig({
   test: {
     root: new URL("..", import.meta.url).pathname,
     // Vitest would run one file at a time on two cores; most of these tests wait on child processes, timers and sockets.
-    maxWorkers: 3,
+    maxWorkers: WORKERS,
+    sequence: { sequencer: UnitBesideIntegration },
     projects: [
       {
         extends: true,

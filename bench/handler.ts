@@ -106,6 +106,14 @@ interface Sessions {
   stateless2026: { dynamoCallsPerRequest: number };
 }
 
+/** What `harness streaming` prints. */
+interface Streaming {
+  countdown: { bufferedAnswerMs: number; firstProgressMs: number; streamedAnswerMs: number; events: number };
+  burst: { events: number; bufferedP50: number; streamedP50: number };
+}
+/** How many progress events the burst tool sends, to measure what each streamed event costs. */
+const STREAMED_EVENTS = 500;
+
 async function main(): Promise<void> {
   rmSync("dist/handler", { recursive: true, force: true });
   await bundleHandler("handler/index.ts", "dist/handler", { plugins: [LEAN] });
@@ -176,6 +184,14 @@ async function main(): Promise<void> {
   const s = await harness<Sessions>("sessions", OURS, 200);
   console.log(
     `sessions on (dynalite), ours: initialize ${s.initializeCalls} DynamoDB call(s); tools/list p50 ${ms(s.list.p50)}, ${s.list.dynamoCallsPerRequest} call(s)/request; tools/call p50 ${ms(s.call.p50)}, ${s.call.dynamoCallsPerRequest} call(s)/request; discovery ${s.discovery.dynamoCallsPerRequest}; 2026-07-28 stateless ${s.stateless2026.dynamoCallsPerRequest}`,
+  );
+
+  const st = await harness<Streaming>("streaming", OURS, STREAMED_EVENTS);
+  console.log(
+    `streaming (REST with enable_response_streaming), ours: countdown 2 s streamed, first progress event after ${ms(st.countdown.firstProgressMs)} (the tool's first tick is at 1000 ms), answer after ${ms(st.countdown.streamedAnswerMs)} with ${st.countdown.events} events; buffered, the answer alone after ${ms(st.countdown.bufferedAnswerMs)}`,
+  );
+  console.log(
+    `  ${st.burst.events} progress events from one call: streamed p50 ${ms(st.burst.streamedP50)}, buffered (dropped) p50 ${ms(st.burst.bufferedP50)}: ${(((st.burst.streamedP50 - st.burst.bufferedP50) / st.burst.events) * 1000).toFixed(1)} µs per streamed event`,
   );
 
   const coldRatio = above.ours / above.bare;
