@@ -11,6 +11,18 @@ export const MCP_PATH = "/mcp";
 /** RFC 9728 metadata, at the root and at the path-suffixed location 2025-11-25 clients also try. */
 export const DISCOVERY_PATHS = ["/.well-known/oauth-protected-resource", `/.well-known/oauth-protected-resource${MCP_PATH}`] as const;
 
+/** The authorization front's paths (handler/oauth/authorization-front.ts), all open: they are how a client gets a token. */
+export const OAUTH_PATHS = {
+  /** RFC 8414 authorization server metadata. */
+  metadata: "/.well-known/oauth-authorization-server",
+  authorize: "/authorize",
+  token: "/token",
+  /** RFC 7591 dynamic registration, when it is on. */
+  register: "/register",
+  /** Where the upstream sign-in (Cognito managed login) returns. */
+  callback: "/oauth/callback",
+} as const;
+
 /** The OAuth scope every MCP route requires, `<resource server>/<scope>`. */
 export const MCP_SCOPE = "mcp/invoke";
 

@@ -6,9 +6,9 @@ import { countEvents } from "./event-stream.js";
 import type { GatewayRequest } from "./events/types.js";
 import type { MalformedEventError } from "./events/request.js";
 import { DISCOVERY_PATHS, MCP_PATH } from "./http-contract.js";
-import { type HttpResponse, jsonRpcError, printable, problem } from "./http-message.js";
+import { type HttpRequest, type HttpResponse, jsonRpcError, printable, problem } from "./http-message.js";
 import { readBody } from "./request-body.js";
-import { checkClient, checkOrigin, checkOriginSecret, checkScope, identify } from "./request-checks.js";
+import { checkClient, checkOrigin, checkOriginSecret, checkScope, identify, type PeopleSettings } from "./request-checks.js";
 import { describeBody, errorCode, loggedRoute, type RequestFacts, type RequestLog, sessionDigest, writeRequestLog } from "./request-log.js";
 import { createSessionLayer, isLegacy } from "./session-layer.js";
 import { SessionStoreRejectedError, SessionStoreUnavailableError, type SessionStore } from "./sessions.js";
@@ -48,6 +48,10 @@ export interface McpAppOptions {
   readonly tools?: readonly Tool[];
   /** Where the one line per request goes. Default: stdout as JSON, which Lambda sends to CloudWatch. */
   readonly log?: (entry: RequestLog) => void;
+  /** People signed in through the authorization front: which client their tokens name, and the claim that names their tenant. */
+  readonly people?: PeopleSettings;
+  /** The authorization front (handler/oauth/authorization-front.ts): it answers its own paths, open like discovery. */
+  readonly authorizationFront?: (request: HttpRequest) => Promise<HttpResponse | undefined>;
   /**
    * Whether answers are written as they are produced (Lambda invoked with
    * response streaming, behind the REST front with `enable_response_streaming`;
@@ -85,6 +89,8 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   const serveModern = createStatelessLayer(tools, options.streaming);
   const serveLegacy = createSessionLayer(options.sessions, tools, options.streaming);
   const log = options.log ?? writeRequestLog;
+  // People's tokens name the front's app client: on a list of allowed clients, it is one of them.
+  const allowedClients = options.allowedClients?.length && options.people ? [...options.allowedClients, options.people.clientId] : options.allowedClients;
 
   async function handle(gateway: GatewayRequest, invocation: InvocationContext = {}): Promise<HttpResponse> {
     const started = Date.now();
@@ -143,13 +149,15 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     if (bypassed) return bypassed;
     const path = request.url.pathname;
     if ((DISCOVERY_PATHS as readonly string[]).includes(path)) return discovery(request, options);
+    const oauth = await options.authorizationFront?.(request);
+    if (oauth) return oauth;
     if (path !== MCP_PATH) {
       facts.detail = printable(path);
       return problem(404, `No resource at this path. The MCP endpoint is ${MCP_PATH}.`);
     }
 
     // The caller first, so that every later refusal's log line names it.
-    const caller = identify(gateway.claims, options.tenantClaim);
+    const caller = identify(gateway.claims, options.tenantClaim, options.people);
     if (typeof caller !== "string") {
       facts.tenant = caller.tenant;
       facts.principal = caller.principal;
@@ -161,7 +169,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       return refused;
     }
     if (typeof caller === "string") return jsonRpcError(403, -32001, caller);
-    const stranger = checkClient(gateway.claims, options.allowedClients) ?? checkScope(gateway.claims, options.scopes);
+    const stranger = checkClient(gateway.claims, allowedClients) ?? checkScope(gateway.claims, options.scopes);
     if (stranger) return stranger;
     if (invocation.tenantId !== undefined && invocation.tenantId !== caller.tenant) {
       return jsonRpcError(403, -32001, "The invocation's tenant does not match the token's tenant claim; the request is refused.");

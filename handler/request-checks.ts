@@ -32,10 +32,25 @@ export function checkOrigin(origin: string | undefined, allowedOrigins: readonly
   return jsonRpcError(403, -32001, "This browser origin is not allowed to call this server; the operator can add it to allowed_origins.");
 }
 
+/**
+ * People signed in through the authorization front (handler/oauth/): their tokens carry the front's app
+ * client as `client_id`, the same for every person, so their tenant is read from a claim of their own,
+ * one only administrators can set (never one the person can edit).
+ */
+export interface PeopleSettings {
+  /** The front's app client id: the `client_id` of every person's token. */
+  readonly clientId: string;
+  /** The claim naming a person's tenant. */
+  readonly tenantClaim: string;
+}
+
 /** The verified caller, or what is wrong with the claims. */
-export function identify(claims: Claims, tenantClaim: string): Caller | string {
+export function identify(claims: Claims, tenantClaim: string, people?: PeopleSettings): Caller | string {
+  const person = people !== undefined && claims?.client_id === people.clientId;
+  if (person) tenantClaim = people.tenantClaim;
   const tenant = claims?.[tenantClaim];
   if (typeof tenant !== "string" && typeof tenant !== "number") {
+    if (person) return `Your account belongs to no tenant of this server (its token has no "${tenantClaim}" claim). Ask an administrator to assign you to a tenant, then sign in again.`;
     return `The access token has no "${tenantClaim}" claim, which names the caller's tenant. Use a token issued for this server (or ask its operator which claim MCP_TENANT_CLAIM names).`;
   }
   // Padded values would be tenants of their own that look like another's in every log and console.

@@ -1,4 +1,4 @@
-import { DISCOVERY_PATHS, MCP_PATH } from "./http-contract.js";
+import { DISCOVERY_PATHS, MCP_PATH, OAUTH_PATHS } from "./http-contract.js";
 import type { HttpResponse } from "./http-message.js";
 
 /**
@@ -50,7 +50,7 @@ export function writeRequestLog(entry: RequestLog): void {
  */
 const LOGGED = {
   httpMethods: new Set(["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]),
-  paths: new Set<string>([MCP_PATH, ...DISCOVERY_PATHS]),
+  paths: new Set<string>([MCP_PATH, ...DISCOVERY_PATHS, ...Object.values(OAUTH_PATHS)]),
   // The client-to-server methods and notifications of the 2025 and 2026 revisions.
   methods: new Set([
     "initialize", "ping", "server/discover", "subscriptions/listen",

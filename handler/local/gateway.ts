@@ -4,10 +4,11 @@ import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { LambdaHandler, StreamingHandler } from "../lambda.js";
 import { PreludeReader } from "./streaming-runtime.js";
+import { type LocalSignIn, SIGN_IN_PATH } from "./sign-in.js";
 import { hostHeaderValidationResponse, localhostAllowedHostnames, localhostAllowedOrigins, originValidationResponse } from "@modelcontextprotocol/server";
 import type { HttpApiEvent } from "../events/http-api.js";
 import { corsHeaders, preflightAnswer } from "../cors.js";
-import { DISCOVERY_PATHS, MCP_PATH, MCP_SCOPE } from "../http-contract.js";
+import { DISCOVERY_PATHS, MCP_PATH, MCP_SCOPE, OAUTH_PATHS } from "../http-contract.js";
 import type { LocalIssuer } from "./issuer.js";
 
 /**
@@ -33,6 +34,8 @@ export interface LocalGatewayOptions {
   readonly timeoutMs?: number;
   /** Browser origins allowed to call, as the HTTP API's CORS configuration (`allowed_origins`) allows them: preflights answered, answers readable. */
   readonly allowedOrigins?: readonly string[];
+  /** The sign-in page standing in for Cognito managed login, when the authorization front is on; given the gateway's own URL. */
+  readonly signIn?: (url: string) => LocalSignIn;
 }
 
 /** A running local gateway. */
@@ -59,6 +62,7 @@ const JSON_TYPE = { "content-type": "application/json" };
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   let fn: LocalFunction | undefined;
+  let signIn: LocalSignIn | undefined;
   const server: Server = createServer((req, res) => {
     serve(req, res).catch((error: Error) => {
       // The class only: a message may quote the request.
@@ -91,7 +95,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       const preflight = preflightAnswer(origin, allowedOrigins);
       return send(res, { statusCode: preflight.status, headers: preflight.headers });
     }
-    const discovery = (DISCOVERY_PATHS as readonly string[]).includes(url.pathname) && method === "GET";
+    if (url.pathname === SIGN_IN_PATH && signIn) return reply(signIn.page(method, url.searchParams, body.toString("utf8")));
+    // The authorization front's routes are open, as discovery is: they are how a client gets its token.
+    const oauth = signIn !== undefined && (Object.values(OAUTH_PATHS) as string[]).includes(url.pathname) && (method === "GET" || method === "POST");
+    const discovery = ((DISCOVERY_PATHS as readonly string[]).includes(url.pathname) && method === "GET") || oauth;
     if (!discovery && !(url.pathname === MCP_PATH && MCP_METHODS.includes(method))) {
       return reply({ statusCode: 404, headers: JSON_TYPE, body: '{"message":"Not Found"}' });
     }
@@ -104,7 +111,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const port = (server.address() as AddressInfo).port;
     const event: HttpApiEvent = {
       version: "2.0",
-      routeKey: discovery ? `GET ${url.pathname}` : `${method} ${MCP_PATH}`,
+      routeKey: discovery ? `${method} ${url.pathname}` : `${method} ${MCP_PATH}`,
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
       cookies: req.headers.cookie?.split(/;\s*/),
@@ -116,7 +123,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         domainPrefix: "local",
         http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: req.socket.remoteAddress ?? "127.0.0.1", userAgent: headers.get("user-agent") ?? "" },
         requestId: randomUUID(),
-        routeKey: discovery ? `GET ${url.pathname}` : `${method} ${MCP_PATH}`,
+        routeKey: discovery ? `${method} ${url.pathname}` : `${method} ${MCP_PATH}`,
         stage: "$default",
         time: new Date().toISOString(),
         timeEpoch: Date.now(),
@@ -163,6 +170,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${MCP_PATH}`;
   fn = options.handler(url);
+  signIn = options.signIn?.(url);
   return {
     url,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),

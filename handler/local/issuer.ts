@@ -63,6 +63,23 @@ export class LocalIssuer {
       .sign(this.privateKey);
   }
 
+  /**
+   * A signed access token for a person who signed in through the authorization front: shaped like
+   * Cognito's authorization-code tokens (the front's app client as `client_id`, the person as `sub`
+   * and `username`), with the tenant in `tenantClaim`.
+   */
+  async mintForPerson({ user, tenant, clientId, tenantClaim, expiresInSeconds = 3600 }: { user: string; tenant: string; clientId: string; tenantClaim: string; expiresInSeconds?: number }): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ client_id: clientId, username: user, scope: MCP_SCOPE, token_use: "access", [tenantClaim]: tenant })
+      .setProtectedHeader({ alg: ALGORITHM })
+      .setIssuer(LOCAL_ISSUER)
+      .setSubject(user)
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + expiresInSeconds)
+      .sign(this.privateKey);
+  }
+
   /** The token's claims when its signature, issuer and expiry hold (a token without `exp` never does, as with Cognito); throws otherwise. */
   async verify(token: string): Promise<JWTPayload> {
     return (await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, algorithms: [ALGORITHM], requiredClaims: ["exp"] })).payload;

@@ -3,6 +3,10 @@ import { MCP_SCOPE } from "../http-contract.js";
 import { createLambdaHandler, createStreamingLambdaHandler } from "../lambda.js";
 import type { McpAppOptions } from "../mcp-app.js";
 import { localStreamingRuntime } from "./streaming-runtime.js";
+import { LOCAL_SIGN_IN_CLIENT, LocalSignIn, type LocalPerson, PERSON_TENANT_CLAIM } from "./sign-in.js";
+import { createAuthorizationFront } from "../oauth/authorization-front.js";
+import { ClientMetadataResolver } from "../oauth/client-metadata.js";
+import { MemoryOAuthStore } from "../oauth/store.js";
 import { DynamoSessionStore } from "../session-store.js";
 import { startLocalDynamo } from "./dynamo.js";
 import { startLocalGateway } from "./gateway.js";
@@ -26,6 +30,14 @@ export interface LocalServerOptions {
   readonly timeoutSeconds?: number;
   /** Browser origins allowed to call besides this server's own (`allowed_origins` on AWS), e.g. "http://localhost:5173". */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * Signs every authorization request of the authorization front in as this person at once, so that
+   * scripted clients complete the OAuth flow (`npm start -- --auto-login alice:acme`). Without it, the
+   * front shows a local sign-in page.
+   */
+  readonly autoLogin?: LocalPerson;
+  /** Whether clients may register dynamically at the front (RFC 7591). @default false */
+  readonly dynamicRegistration?: boolean;
   /**
    * Whether answers stream, as behind the REST front with `enable_response_streaming`
    * (tool calls answer as SSE, progress arrives as it is sent); false answers whole,
@@ -58,17 +70,25 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     ttlSeconds: options.sessionTtlSeconds ?? 86400,
     clientConfig: dynamo.clientConfig,
   });
+  // People sign in through the authorization front, on this machine's stand-in for Cognito managed login: with the authorizer only.
+  const front = options.auth !== false;
+  let signIn: LocalSignIn | undefined;
+  const signInAt = (url: string) => (signIn ??= new LocalSignIn(issuer, new URL(url).origin, options.autoLogin));
   const gateway = await startLocalGateway({
+    ...(front && { signIn: signInAt }),
     port: options.port ?? 3000,
     issuer: options.auth === false ? undefined : issuer,
-    audience: options.audience,
+    // People's tokens name the front's app client, which the authorizer accepts as the HTTP API's does (its audience lists it).
+    audience: front && options.audience?.length ? [...options.audience, LOCAL_SIGN_IN_CLIENT] : options.audience,
     timeoutMs: options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000,
     allowedOrigins: options.allowedOrigins,
     noAuthClaims: { client_id: NO_AUTH_TENANT, sub: NO_AUTH_TENANT, scope: MCP_SCOPE, [tenantClaim]: NO_AUTH_TENANT },
     handler: (url) => {
+      const origin = new URL(url).origin;
       const app: McpAppOptions = {
         tenantClaim,
-        issuer: LOCAL_ISSUER,
+        // With the front, clients are sent to it; its tokens, like `npm run token`'s, are the local issuer's.
+        issuer: front ? origin : LOCAL_ISSUER,
         resourceUrl: url,
         scopes: [MCP_SCOPE],
         // Without the authorizer every request is the fixed local client, which no audience names.
@@ -76,6 +96,19 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         // Browsers may call from this server's own localhost origins, and from those given.
         allowedOrigins: [...localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`), ...(options.allowedOrigins ?? [])],
         sessions,
+        ...(front && {
+          people: { clientId: LOCAL_SIGN_IN_CLIENT, tenantClaim: PERSON_TENANT_CLAIM },
+          authorizationFront: createAuthorizationFront({
+            issuer: origin,
+            resourceUrl: url,
+            scopes: [MCP_SCOPE],
+            // Locally only: client id documents may be served by another local port over plain HTTP.
+            clients: new ClientMetadataResolver({ allowLoopbackHttp: true }),
+            store: new MemoryOAuthStore(),
+            upstream: signInAt(url),
+            dynamicRegistration: options.dynamicRegistration === true,
+          }),
+        }),
       };
       // The production entries, each as its invocation mode runs it on Lambda.
       return options.streaming === false

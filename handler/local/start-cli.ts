@@ -1,16 +1,25 @@
 import { parseArgs } from "node:util";
 import { NO_AUTH_TENANT, startLocalServer } from "./server.js";
+import { parsePerson } from "./sign-in.js";
 
 /**
  * `npm start [-- --no-auth] [-- --allow-origin URL ...] [-- --buffered]`: the MCP server on http://127.0.0.1:${PORT:-3000}/mcp.
  * --allow-origin (repeatable) lets a browser page at that origin call it, as allowed_origins does on AWS.
  * Answers stream as behind the REST front with enable_response_streaming; --buffered answers whole, as the HTTP front does.
+ * People's MCP clients sign in through the authorization front on a local sign-in page; --auto-login user:tenant signs
+ * every authorization request in as that person at once; --dynamic-registration lets clients register (RFC 7591).
  * MCP_LOCAL_AUDIENCE (comma-separated client ids) restricts the authorizer's audience as on AWS; unset, any local client passes.
  * MCP_LOCAL_TIMEOUT_SECONDS is the function's timeout, as lambda_timeout on AWS (default 29): requests answer before it.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { "no-auth": { type: "boolean", default: false }, "allow-origin": { type: "string", multiple: true, default: [] }, buffered: { type: "boolean", default: false } },
+    options: {
+      "no-auth": { type: "boolean", default: false },
+      "allow-origin": { type: "string", multiple: true, default: [] },
+      buffered: { type: "boolean", default: false },
+      "auto-login": { type: "string" },
+      "dynamic-registration": { type: "boolean", default: false },
+    },
     strict: true,
   });
   const allowedOrigins = values["allow-origin"].map(originOf);
@@ -22,7 +31,10 @@ async function main(): Promise<void> {
     throw new Error(`MCP_LOCAL_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 900 (the function's timeout, as lambda_timeout), got "${timeout}"`);
   }
   const audience = (process.env.MCP_LOCAL_AUDIENCE ?? "").split(",").map((a) => a.trim()).filter(Boolean);
-  const server = await startLocalServer({ port, auth: !values["no-auth"], audience, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined, timeoutSeconds, allowedOrigins, streaming: !values.buffered });
+  const server = await startLocalServer({ port, auth: !values["no-auth"], audience, tenantClaim: process.env.MCP_TENANT_CLAIM || undefined, timeoutSeconds, allowedOrigins, streaming: !values.buffered,
+    ...(values["auto-login"] !== undefined && { autoLogin: parsePerson(values["auto-login"]) }),
+    dynamicRegistration: values["dynamic-registration"],
+  });
   console.log(`MCP server listening on ${server.url}`);
   console.log("Sessions: on, in an embedded DynamoDB (dynalite, in memory).");
   console.log(values.buffered ? "Answers: whole, as the HTTP front sends them." : "Answers: streamed, as the REST front with enable_response_streaming sends them (tool progress arrives as it is sent).");
@@ -30,6 +42,8 @@ async function main(): Promise<void> {
   if (values["no-auth"]) {
     console.log(`Authorizer: off; every request is tenant "${NO_AUTH_TENANT}".`);
   } else {
+    const signIn = values["auto-login"] ? `signed in at once as ${values["auto-login"]} (--auto-login)` : "on a local sign-in page";
+    console.log(`People's MCP clients sign in through the authorization front (${new URL(server.url).origin}/.well-known/oauth-authorization-server), ${signIn}.`);
     console.log("Authorizer: on. Get a token and call the server:");
     console.log("  TOKEN=$(npm run --silent token -- --tenant acme)");
     console.log(`  curl -s ${server.url} -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\`);

@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { OAUTH_PATHS } from "../http-contract.js";
+import type { Upstream, UpstreamTokens } from "../oauth/upstream.js";
+import type { LocalIssuer } from "./issuer.js";
+
+/** The local sign-in page's path on the local gateway. */
+export const SIGN_IN_PATH = "/local/sign-in";
+/** The `client_id` of people's local tokens: the front's app client, as Cognito names it in theirs. */
+export const LOCAL_SIGN_IN_CLIENT = "local-sign-in";
+/** The claim a person's local token names their tenant in. */
+export const PERSON_TENANT_CLAIM = "tenant_id";
+
+/** A person as the local sign-in knows them. */
+export interface LocalPerson {
+  readonly user: string;
+  readonly tenant: string;
+}
+
+/** `user:tenant`, as `npm start -- --auto-login` takes it; both 1-64 of letters, digits and `._-`. */
+export function parsePerson(value: string): LocalPerson {
+  const found = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9._-]{1,64})$/.exec(value);
+  if (!found) throw new Error(`--auto-login takes user:tenant, such as alice:acme (letters, digits, . _ -), got "${value.slice(0, 80)}"`);
+  return { user: found[1], tenant: found[2] };
+}
+
+/**
+ * The local stand-in for Cognito managed login behind the authorization
+ * front: a sign-in page (a user name and a tenant, no password: it runs on
+ * this machine only) or, with `autoLogin`, none at all, so that scripted
+ * clients complete the flow; then the front's callback with a code that
+ * this upstream exchanges for tokens the local authorizer accepts.
+ */
+export class LocalSignIn implements Upstream {
+  private readonly codes = new Map<string, LocalPerson>();
+  private readonly refreshTokens = new Map<string, LocalPerson>();
+
+  constructor(
+    private readonly issuer: LocalIssuer,
+    private readonly origin: string,
+    private readonly autoLogin?: LocalPerson,
+  ) {}
+
+  signInUrl(state: string): string {
+    return `${this.origin}${SIGN_IN_PATH}?state=${encodeURIComponent(state)}`;
+  }
+
+  async exchange(code: string): Promise<UpstreamTokens> {
+    const person = this.codes.get(code);
+    this.codes.delete(code);
+    if (!person) throw new Error("unknown code");
+    const refreshToken = randomBytes(32).toString("base64url");
+    this.refreshTokens.set(refreshToken, person);
+    return { ...(await this.tokens(person)), refresh_token: refreshToken };
+  }
+
+  async refresh(refreshToken: string): Promise<UpstreamTokens> {
+    const person = this.refreshTokens.get(refreshToken);
+    if (!person) throw new Error("unknown refresh token");
+    return this.tokens(person);
+  }
+
+  private async tokens(person: LocalPerson): Promise<UpstreamTokens> {
+    const access = await this.issuer.mintForPerson({ ...person, clientId: LOCAL_SIGN_IN_CLIENT, tenantClaim: PERSON_TENANT_CLAIM });
+    return { access_token: access, expires_in: 3600 };
+  }
+
+  /** The sign-in page: GET shows it (or signs the auto-login person in at once), POST signs the form's person in. */
+  page(method: string, query: URLSearchParams, body: string): APIGatewayProxyStructuredResultV2 {
+    const state = query.get("state") ?? "";
+    const form = new URLSearchParams(body);
+    const person = method === "POST" ? safePerson(form.get("user"), form.get("tenant")) : this.autoLogin;
+    if (person) {
+      const code = randomBytes(32).toString("base64url");
+      this.codes.set(code, person);
+      const callback = `${this.origin}${OAUTH_PATHS.callback}?code=${code}&state=${encodeURIComponent(method === "POST" ? (form.get("state") ?? "") : state)}`;
+      return { statusCode: 302, headers: { location: callback, "cache-control": "no-store" } };
+    }
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in (local)</title></head><body>
+<h1>Sign in to the local MCP server</h1>
+<p>This page stands in for Cognito managed login. Anyone on this machine can sign in as anyone: it runs locally only.</p>
+<form method="post" action="${SIGN_IN_PATH}">
+<input type="hidden" name="state" value="${escapeHtml(state)}">
+<label>User <input name="user" required pattern="[A-Za-z0-9._-]{1,64}"></label>
+<label>Tenant <input name="tenant" required pattern="[A-Za-z0-9._-]{1,64}"></label>
+<button type="submit">Sign in</button>
+</form></body></html>`;
+    return { statusCode: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": "default-src 'none'; form-action 'self'" }, body: html };
+  }
+}
+
+function safePerson(user: string | null, tenant: string | null): LocalPerson | undefined {
+  try {
+    return parsePerson(`${user ?? ""}:${tenant ?? ""}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
