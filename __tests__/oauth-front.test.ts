@@ -4,12 +4,13 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { HttpRequest, HttpResponse } from "../handler/http-message.js";
 import { createAuthorizationFront } from "../handler/oauth/authorization-front.js";
 import { ClientMetadataResolver } from "../handler/oauth/client-metadata.js";
-import { MemoryOAuthStore } from "../handler/oauth/store.js";
+import { DynamoOAuthStore } from "../handler/oauth/dynamo-store.js";
+import { type LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
 import { createMcpApp, type RequestLog } from "../handler/mcp-app.js";
 import { LocalIssuer } from "../handler/local/issuer.js";
 import { LocalSignIn } from "../handler/local/sign-in.js";
@@ -57,6 +58,10 @@ async function codeFor(clientId: string, v: string, signIn: LocalSignIn, f = fro
 }
 
 let signIn: LocalSignIn;
+let dynamo: LocalDynamo;
+let store: () => DynamoOAuthStore;
+/** The store's clock, epoch milliseconds: moved to expire a code. */
+let clock = Date.now();
 beforeAll(async () => {
   documents = createServer((req, res) => {
     const self = `http://127.0.0.1:${(documents.address() as AddressInfo).port}${req.url}`;
@@ -66,12 +71,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => documents.listen(0, "127.0.0.1", resolve));
   cimd = `http://127.0.0.1:${(documents.address() as AddressInfo).port}/client.json`;
   otherCimd = `http://127.0.0.1:${(documents.address() as AddressInfo).port}/other.json`;
+  dynamo = await startLocalDynamo();
+  const table = await dynamo.createOAuthTable();
+  store = () => new DynamoOAuthStore({ tableName: table, clientConfig: dynamo.clientConfig, now: () => clock });
   signIn = new LocalSignIn(await LocalIssuer.open(mkdtempSync(join(tmpdir(), "mcp-front-"))), ORIGIN, { user: "alice", tenant: "acme" });
-  const common = { issuer: ORIGIN, resourceUrl: RESOURCE, scopes: ["mcp/invoke"], store: new MemoryOAuthStore(), upstream: signIn };
+  const common = { issuer: ORIGIN, resourceUrl: RESOURCE, scopes: ["mcp/invoke"], store: store(), upstream: signIn };
   front = createAuthorizationFront({ ...common, clients: new ClientMetadataResolver({ allowLoopbackHttp: true, timeoutMs: 500 }) });
   deployed = createAuthorizationFront({ ...common, clients: new ClientMetadataResolver({ timeoutMs: 500 }) });
 });
-afterAll(() => documents?.close());
+afterAll(async () => {
+  documents?.close();
+  await dynamo?.stop();
+});
 
 describe("the authorization front refuses, with an OAuth error that says why", () => {
   it("an authorization request whose redirect URI the client did not list, without redirecting anywhere", async () => {
@@ -128,13 +139,9 @@ describe("the authorization front refuses, with an OAuth error that says why", (
   it("a code redeemed after its minute", async () => {
     const v = verifier();
     const code = await codeFor(cimd, v, signIn);
-    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
-    try {
-      const refused = await front(request("POST", "/token", { form: { grant_type: "authorization_code", code, client_id: cimd, redirect_uri: "http://127.0.0.1:51000/callback", code_verifier: v } }));
-      expect(json(refused).error).toBe("invalid_grant");
-    } finally {
-      vi.useRealTimers();
-    }
+    clock += 61_000;
+    const refused = await front(request("POST", "/token", { form: { grant_type: "authorization_code", code, client_id: cimd, redirect_uri: "http://127.0.0.1:51000/callback", code_verifier: v } }));
+    expect(json(refused).error).toBe("invalid_grant");
   });
 
   it("client id documents on private addresses (deployed), that name another client_id, or that do not come in time", async () => {
@@ -160,7 +167,7 @@ describe("the authorization front refuses, with an OAuth error that says why", (
     const off = await front(request("POST", "/register", { body: JSON.stringify({ redirect_uris: ["http://127.0.0.1/cb"] }) }));
     expect(off?.status).toBe(404);
     expect(json(off).error_description).toMatch(/^Dynamic client registration is off on this server/);
-    const on = createAuthorizationFront({ issuer: ORIGIN, resourceUrl: RESOURCE, scopes: ["mcp/invoke"], store: new MemoryOAuthStore(), upstream: signIn, clients: new ClientMetadataResolver(), dynamicRegistration: true });
+    const on = createAuthorizationFront({ issuer: ORIGIN, resourceUrl: RESOURCE, scopes: ["mcp/invoke"], store: store(), upstream: signIn, clients: new ClientMetadataResolver(), dynamicRegistration: true });
     for (const uris of [[], ["http://app.example/cb"], ["javascript:alert(1)"], ["https://app.example/cb#frag"], "https://app.example/cb"]) {
       const refused = await on(request("POST", "/register", { body: JSON.stringify({ redirect_uris: uris }) }));
       expect(json(refused).error, JSON.stringify(uris)).toBe("invalid_redirect_uri");

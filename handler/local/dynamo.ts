@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { OAUTH_TABLE_KEY } from "../oauth/dynamo-store.js";
 import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY } from "../session-schema.js";
 
 /** Client settings that reach a local DynamoDB (credentials are required by the SDK, never checked). */
@@ -21,6 +22,8 @@ export interface LocalDynamo {
    * expiry is the store's own reading of `expires_at`.
    */
   createSessionsTable(name?: string): Promise<string>;
+  /** Creates a table shaped like the authorization front's (handler/oauth/dynamo-store.ts); returns its name. */
+  createOAuthTable(name?: string): Promise<string>;
   /** How many DynamoDB API requests it has received so far (for counting round trips). */
   requests(): number;
   stop(): Promise<void>;
@@ -53,6 +56,17 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
             { AttributeName: SESSION_KEY, KeyType: "RANGE" },
           ],
           GlobalSecondaryIndexes: [{ IndexName: SESSION_ID_INDEX, KeySchema: [{ AttributeName: SESSION_KEY, KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
+        }),
+      );
+      return name;
+    },
+    async createOAuthTable(name = `mcp-oauth-${++tables}`) {
+      await new DynamoDBClient(clientConfig).send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: [{ AttributeName: OAUTH_TABLE_KEY, AttributeType: "S" }],
+          KeySchema: [{ AttributeName: OAUTH_TABLE_KEY, KeyType: "HASH" }],
         }),
       );
       return name;

@@ -6,7 +6,7 @@ import { localStreamingRuntime } from "./streaming-runtime.js";
 import { LOCAL_SIGN_IN_CLIENT, LocalSignIn, type LocalPerson, PERSON_TENANT_CLAIM } from "./sign-in.js";
 import { createAuthorizationFront } from "../oauth/authorization-front.js";
 import { ClientMetadataResolver } from "../oauth/client-metadata.js";
-import { MemoryOAuthStore } from "../oauth/store.js";
+import { DynamoOAuthStore } from "../oauth/dynamo-store.js";
 import { DynamoSessionStore } from "../session-store.js";
 import { startLocalDynamo } from "./dynamo.js";
 import { startLocalGateway } from "./gateway.js";
@@ -72,6 +72,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   // People sign in through the authorization front, on this machine's stand-in for Cognito managed login: with the authorizer only.
   const front = options.auth !== false;
+  const oauthStore = new DynamoOAuthStore({ tableName: await dynamo.createOAuthTable("mcp-server-oauth"), clientConfig: dynamo.clientConfig });
   let signIn: LocalSignIn | undefined;
   const signInAt = (url: string) => (signIn ??= new LocalSignIn(issuer, new URL(url).origin, options.autoLogin));
   const gateway = await startLocalGateway({
@@ -104,7 +105,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
             scopes: [MCP_SCOPE],
             // Locally only: client id documents may be served by another local port over plain HTTP.
             clients: new ClientMetadataResolver({ allowLoopbackHttp: true }),
-            store: new MemoryOAuthStore(),
+            store: oauthStore,
             upstream: signInAt(url),
             dynamicRegistration: options.dynamicRegistration === true,
           }),

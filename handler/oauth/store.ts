@@ -2,8 +2,7 @@
  * Where the authorization front keeps what lives between its requests:
  * pending authorizations (until the user has signed in upstream), codes
  * (until the client redeems them, once) and dynamic registrations. Every
- * entry expires. On AWS this is a DynamoDB table on the customer key;
- * locally, memory.
+ * entry expires. A DynamoDB table on the customer key (dynamo-store.ts); locally, the same in dynalite.
  */
 export interface OAuthStore {
   put(kind: OAuthRecordKind, id: string, value: unknown, ttlSeconds: number): Promise<void>;
@@ -14,23 +13,3 @@ export interface OAuthStore {
 }
 
 export type OAuthRecordKind = "pending" | "code" | "client";
-
-/** An {@link OAuthStore} in this process's memory (`npm start`). */
-export class MemoryOAuthStore implements OAuthStore {
-  private readonly entries = new Map<string, { readonly value: unknown; readonly until: number }>();
-
-  async put(kind: OAuthRecordKind, id: string, value: unknown, ttlSeconds: number): Promise<void> {
-    this.entries.set(`${kind}#${id}`, { value: structuredClone(value), until: Date.now() + ttlSeconds * 1000 });
-  }
-
-  async get<T>(kind: OAuthRecordKind, id: string): Promise<T | undefined> {
-    const entry = this.entries.get(`${kind}#${id}`);
-    return entry && entry.until > Date.now() ? (structuredClone(entry.value) as T) : undefined;
-  }
-
-  async take<T>(kind: OAuthRecordKind, id: string): Promise<T | undefined> {
-    const value = await this.get<T>(kind, id);
-    this.entries.delete(`${kind}#${id}`);
-    return value;
-  }
-}
