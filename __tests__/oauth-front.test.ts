@@ -214,8 +214,14 @@ describe("what the front's requests leave in the logs", () => {
     const answer = await app.handle(gateway(request("POST", "/token", { form: { grant_type: "authorization_code", code, client_id: cimd, redirect_uri: "http://127.0.0.1:51000/callback", code_verifier: v } })));
     const { access_token, refresh_token } = JSON.parse(answer.body!) as { access_token: string; refresh_token: string };
     await app.handle(gateway(request("POST", "/token", { form: { grant_type: "refresh_token", refresh_token } })));
+    // A code presented again: the line names the OAuth error, not the code.
+    await app.handle(gateway(request("POST", "/token", { form: { grant_type: "authorization_code", code, client_id: cimd, redirect_uri: "http://127.0.0.1:51000/callback", code_verifier: v } })));
     const logged = JSON.stringify(lines);
     for (const secret of [code, v, access_token, refresh_token]) expect(logged).not.toContain(secret);
-    expect(lines.map((l) => l.path)).toEqual(["/token", "/token"]);
+    expect(lines.map((l) => [l.path, l.status, l.error])).toEqual([
+      ["/token", 200, undefined],
+      ["/token", 200, undefined],
+      ["/token", 400, "oauth:invalid_grant"],
+    ]);
   });
 });

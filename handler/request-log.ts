@@ -26,7 +26,7 @@ export interface RequestLog {
   /** A streamed answer (SSE): how many JSON-RPC messages it carried, and how long it was open. */
   readonly events?: number;
   readonly streamedMs?: number;
-  /** `deadline` when the request's deadline cut it; else the class of a thrown error, or the JSON-RPC error code of an error answer. */
+  /** `deadline` when the request's deadline cut it; else the class of a thrown error, or the JSON-RPC (`jsonrpc:<code>`) or OAuth (`oauth:<error>`) error of an error answer. */
   readonly error?: string;
   /** Behind a session store error: the AWS error name or system error code (never its message, which may quote data). */
   readonly cause?: string;
@@ -77,13 +77,17 @@ export function describeBody(body: unknown, toolNames: ReadonlySet<string>): Pic
 
 /** The JSON-RPC error code of an error answer, as text, when it has one. */
 export function errorCode(response: HttpResponse): string {
-  let code: unknown;
+  let error: unknown;
   try {
-    code = (JSON.parse(response.body ?? "") as { error?: { code?: unknown } } | null)?.error?.code;
+    error = (JSON.parse(response.body ?? "") as { error?: unknown } | null)?.error;
   } catch {
     // Not JSON: the HTTP status is all there is.
   }
-  return typeof code === "number" ? `jsonrpc:${code}` : `http:${response.status}`;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "number") return `jsonrpc:${code}`;
+  // The authorization front's OAuth errors (RFC 6749 section 5.2): a code from a fixed set, never a value the client sent.
+  if (typeof error === "string" && /^[a-z_]{1,40}$/.test(error)) return `oauth:${error}`;
+  return `http:${response.status}`;
 }
 
 /** The session id as the log keeps it: the first 16 hex digits of its SHA-256. node:crypto loads on first use, as most requests hash nothing. */
