@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { OAUTH_PATHS } from "../http-contract.js";
 import type { Upstream, UpstreamTokens } from "../oauth/upstream.js";
+import { verifiesChallenge } from "../oauth/pkce.js";
 import type { LocalIssuer } from "./issuer.js";
 
 /** The local sign-in page's path on the local gateway. */
@@ -32,7 +33,9 @@ export function parsePerson(value: string): LocalPerson {
  * this upstream exchanges for tokens the local authorizer accepts.
  */
 export class LocalSignIn implements Upstream {
-  private readonly codes = new Map<string, LocalPerson>();
+  /** Each code's person, and the challenge of the sign-in it ends, which the exchange must answer (as Cognito checks PKCE). */
+  private readonly codes = new Map<string, LocalPerson & { readonly challenge: string }>();
+  private readonly challenges = new Map<string, string>();
   private readonly refreshTokens = new Map<string, LocalPerson>();
 
   constructor(
@@ -41,14 +44,16 @@ export class LocalSignIn implements Upstream {
     private readonly autoLogin?: LocalPerson,
   ) {}
 
-  signInUrl(state: string): string {
+  signInUrl(state: string, codeChallenge: string): string {
+    this.challenges.set(state, codeChallenge);
     return `${this.origin}${SIGN_IN_PATH}?state=${encodeURIComponent(state)}`;
   }
 
-  async exchange(code: string): Promise<UpstreamTokens> {
-    const person = this.codes.get(code);
+  async exchange(code: string, codeVerifier: string): Promise<UpstreamTokens> {
+    const signedIn = this.codes.get(code);
     this.codes.delete(code);
-    if (!person) throw new Error("unknown code");
+    if (!signedIn || !verifiesChallenge(codeVerifier, signedIn.challenge)) throw new Error("unknown code, or a verifier that does not match");
+    const person = { user: signedIn.user, tenant: signedIn.tenant };
     const refreshToken = randomBytes(32).toString("base64url");
     this.refreshTokens.set(refreshToken, person);
     return { ...(await this.tokens(person)), refresh_token: refreshToken };
@@ -67,15 +72,18 @@ export class LocalSignIn implements Upstream {
 
   /** The sign-in page: GET shows it (or signs the auto-login person in at once), POST signs the form's person in. */
   page(method: string, query: URLSearchParams, body: string): APIGatewayProxyStructuredResultV2 {
-    const state = query.get("state") ?? "";
     const form = new URLSearchParams(body);
+    const state = (method === "POST" ? form.get("state") : query.get("state")) ?? "";
     const person = method === "POST" ? safePerson(form.get("user"), form.get("tenant")) : this.autoLogin;
-    if (person) {
+    const challenge = this.challenges.get(state);
+    if (person && challenge) {
+      this.challenges.delete(state);
       const code = randomBytes(32).toString("base64url");
-      this.codes.set(code, person);
-      const callback = `${this.origin}${OAUTH_PATHS.callback}?code=${code}&state=${encodeURIComponent(method === "POST" ? (form.get("state") ?? "") : state)}`;
+      this.codes.set(code, { ...person, challenge });
+      const callback = `${this.origin}${OAUTH_PATHS.callback}?code=${code}&state=${encodeURIComponent(state)}`;
       return { statusCode: 302, headers: { location: callback, "cache-control": "no-store" } };
     }
+    if (!challenge) return { statusCode: 400, headers: { "content-type": "text/plain; charset=utf-8" }, body: "This sign-in is unknown or expired; start again from the MCP client." };
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in (local)</title></head><body>
 <h1>Sign in to the local MCP server</h1>
 <p>This page stands in for Cognito managed login. Anyone on this machine can sign in as anyone: it runs locally only.</p>

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type HttpRequest, type HttpResponse, jsonResponse } from "../http-message.js";
 import { OAUTH_PATHS } from "../http-contract.js";
 import { ClientMetadataError, type ClientMetadata, ClientMetadataResolver, redirectAllowed } from "./client-metadata.js";
-import { isS256Challenge, verifiesChallenge } from "./pkce.js";
+import { challengeOf, isS256Challenge, verifiesChallenge } from "./pkce.js";
 import type { OAuthStore } from "./store.js";
 import type { Upstream, UpstreamTokens } from "./upstream.js";
 import { isLoopbackRedirect } from "./redirect-uri.js";
@@ -27,6 +27,8 @@ const CODE_TTL = 60;
 const REGISTRATION_TTL = 30 * 86400;
 
 interface Pending {
+  /** The PKCE verifier of the front's own sign-in at the upstream. */
+  readonly upstreamVerifier: string;
   readonly clientId: string;
   readonly redirectUri: string;
   readonly codeChallenge: string;
@@ -132,8 +134,9 @@ export function createAuthorizationFront(options: AuthorizationFrontOptions) {
     if (!scope.split(" ").every((s) => options.scopes.includes(s))) return back("invalid_scope", `scope may only hold ${supportedScope}.`);
     if (state !== undefined && state.length > 512) return back("invalid_request", "state is longer than 512 characters.");
     const id = randomId();
-    await options.store.put("pending", id, { clientId, redirectUri, codeChallenge, resource, scope, ...(state !== undefined && { state }) } satisfies Pending, PENDING_TTL);
-    return redirect(options.upstream.signInUrl(id));
+    const upstreamVerifier = randomId();
+    await options.store.put("pending", id, { upstreamVerifier, clientId, redirectUri, codeChallenge, resource, scope, ...(state !== undefined && { state }) } satisfies Pending, PENDING_TTL);
+    return redirect(options.upstream.signInUrl(id, challengeOf(upstreamVerifier)));
   }
 
   /** The upstream's answer: the person signed in (or did not); relayed to the client with a code of the front's own. */
@@ -146,7 +149,7 @@ export function createAuthorizationFront(options: AuthorizationFrontOptions) {
     target.searchParams.set("iss", options.issuer);
     const upstreamCode = query.get("code");
     let tokens: UpstreamTokens | undefined;
-    if (upstreamCode) tokens = await options.upstream.exchange(upstreamCode).catch(() => undefined);
+    if (upstreamCode) tokens = await options.upstream.exchange(upstreamCode, pending.upstreamVerifier).catch(() => undefined);
     if (!tokens) {
       target.searchParams.set("error", "access_denied");
       target.searchParams.set("error_description", "The sign-in did not complete.");

@@ -10,10 +10,15 @@ export function isS256Challenge(challenge: string | null, method: string | null)
   return method === "S256" && challenge !== null && CHALLENGE.test(challenge);
 }
 
-/** Whether `verifier` is the one `challenge` was made from: BASE64URL(SHA-256(verifier)), compared in constant time. */
+/** The S256 challenge of `verifier`: BASE64URL(SHA-256(verifier)). */
+export function challengeOf(verifier: string): string {
+  return createHash("sha256").update(verifier).digest("base64url");
+}
+
+/** Whether `verifier` is the one `challenge` was made from, compared in constant time. */
 export function verifiesChallenge(verifier: string | null, challenge: string): boolean {
   if (verifier === null || !VERIFIER.test(verifier)) return false;
-  const computed = Buffer.from(createHash("sha256").update(verifier).digest("base64url"));
+  const computed = Buffer.from(challengeOf(verifier));
   const expected = Buffer.from(challenge);
   return computed.length === expected.length && timingSafeEqual(computed, expected);
 }
