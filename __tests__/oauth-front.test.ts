@@ -183,6 +183,48 @@ describe("the authorization front refuses, with an OAuth error that says why", (
   });
 });
 
+describe("the local sign-in page (npm start without --auto-login)", () => {
+  it("shows a form for a sign-in the front started, signs the submitted person in, and refuses a sign-in it did not start", async () => {
+    const page = new LocalSignIn(await LocalIssuer.open(mkdtempSync(join(tmpdir(), "mcp-page-"))), ORIGIN);
+    const f = createAuthorizationFront({ issuer: ORIGIN, resourceUrl: RESOURCE, scopes: ["mcp/invoke"], store: store(), upstream: page, clients: new ClientMetadataResolver({ allowLoopbackHttp: true }) });
+    const v = verifier();
+    const state = location(await f(request("GET", "/authorize", { query: authorizeQuery(cimd, v) }))).searchParams.get("state")!;
+    const form = page.page("GET", new URLSearchParams({ state }), "");
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain(`<input type="hidden" name="state" value="${state}">`);
+    expect(form.headers!["content-security-policy"]).toBe("default-src 'none'; form-action 'self'");
+    // A name the page does not take shows the form again.
+    expect(page.page("POST", new URLSearchParams(), new URLSearchParams({ state, user: "<script>", tenant: "acme" }).toString()).statusCode).toBe(200);
+    const signedIn = page.page("POST", new URLSearchParams(), new URLSearchParams({ state, user: "bob", tenant: "globex" }).toString());
+    const callback = new URL(String(signedIn.headers!.location));
+    expect(callback.pathname).toBe("/oauth/callback");
+    const back = location(await f(request("GET", callback.pathname + callback.search)));
+    const tokens = await f(request("POST", "/token", { form: { grant_type: "authorization_code", code: back.searchParams.get("code")!, client_id: cimd, redirect_uri: "http://127.0.0.1:51000/callback", code_verifier: v } }));
+    const claims = JSON.parse(Buffer.from((JSON.parse(tokens!.body!) as { access_token: string }).access_token.split(".")[1], "base64url").toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ sub: "bob", tenant_id: "globex", client_id: "local-sign-in", scope: "mcp/invoke", token_use: "access" });
+    expect(page.page("GET", new URLSearchParams({ state: "forged" }), "").statusCode).toBe(400);
+  });
+});
+
+describe("a person's tenant", () => {
+  it("comes from the people's claim, never client_id; a person without one gets a 403 that says what to do, and machine clients are unchanged", async () => {
+    const app = createMcpApp({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], allowedClients: ["acme-client"], log: () => undefined, people: { clientId: "people-client", tenantClaim: "tenant_id" } });
+    const call = (claims: Record<string, string>) =>
+      app.handle({
+        request: { method: "POST", url: new URL(RESOURCE), headers: new Map([["content-type", "application/json"], ["accept", "application/json, text/event-stream"], ["mcp-protocol-version", "2025-06-18"]]), body: '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{}}}' },
+        requestId: "r",
+        claims: { scope: "mcp/invoke", ...claims },
+      });
+    const person = await call({ client_id: "people-client", sub: "alice", tenant_id: "acme" });
+    expect(JSON.parse(person.body!).result.structuredContent).toMatchObject({ tenant: "acme", principal: "alice" });
+    const nobody = await call({ client_id: "people-client", sub: "mallory" });
+    expect(nobody.status).toBe(403);
+    expect(JSON.parse(nobody.body!).error.message).toBe('Your account belongs to no tenant of this server (its token has no "tenant_id" claim). Ask an administrator to assign you to a tenant, then sign in again.');
+    const machine = await call({ client_id: "acme-client", sub: "acme-client", tenant_id: "ignored" });
+    expect(JSON.parse(machine.body!).result.structuredContent).toMatchObject({ tenant: "acme-client" });
+  });
+});
+
 describe("the authorization front's input parsing", () => {
   it("answers any /authorize and /token request with a redirect to a listed URI or a 4xx OAuth error, never a throw or a 5xx", async () => {
     const text = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom(cimd, "http://127.0.0.1:51000/callback", "S256", "code", RESOURCE, "mcp/invoke", "authorization_code"));
