@@ -5,11 +5,12 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { importJWK, SignJWT } from "jose";
 import { LocalServer, startLocalServer } from "../handler/local/server.js";
 import { ROOT } from "./support/terraform-workdir.js";
+import { clientIdDocuments, MemoryProvider, signIn } from "./support/oauth-client.js";
 
 /**
  * End to end over real HTTP on loopback: the SDK's own client against the
@@ -272,19 +273,19 @@ describe("npm start -- --no-auth and npm run token", () => {
   });
 });
 
-describe("npm start", () => {
+describe("npm start -- --auto-login alice:acme", () => {
   let child: ChildProcess;
   let url: string;
+  let printed = "";
   beforeAll(async () => {
-    child = spawn("npm", ["run", "--silent", "start"], { cwd: ROOT, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir }, detached: true });
+    child = spawn("npm", ["run", "--silent", "start", "--", "--auto-login", "alice:acme"], { cwd: ROOT, env: { ...process.env, PORT: "0", MCP_LOCAL_STATE_DIR: stateDir }, detached: true });
     url = await new Promise<string>((resolve, reject) => {
-      let out = "";
       child.stdout!.on("data", (chunk: Buffer) => {
-        out += chunk;
-        const found = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+        printed += chunk;
+        const found = printed.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
         if (found) resolve(found[1]);
       });
-      child.on("exit", (code) => reject(new Error(`npm start exited (${code}) before listening: ${out}`)));
+      child.on("exit", (code) => reject(new Error(`npm start exited (${code}) before listening: ${printed}`)));
     });
   });
   afterAll(() => {
@@ -305,6 +306,27 @@ describe("npm start", () => {
       const { client, transport } = await startedClient(pin);
       expect(await whoami(client)).toEqual({ tenant: "acme", principal: "acme", session: transport.sessionId ?? null });
       await client.close();
+    }
+  });
+
+  it("signs a person's MCP client in through the authorization front as alice of tenant acme, at once", async () => {
+    // The lines after "listening on" may come in a later chunk.
+    await vi.waitFor(() => expect(printed).toContain("Authorizer: on."), { timeout: 5_000 });
+    expect(printed).toContain("sign in through the authorization front");
+    expect(printed).toContain("signed in at once as alice:acme (--auto-login)");
+    const documents = await clientIdDocuments();
+    try {
+      const redirect = "http://127.0.0.1:47124/callback";
+      const provider = new MemoryProvider(redirect, documents.url);
+      await expect(new Client({ name: "person", version: "1" }).connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }))).rejects.toThrow(/Unauthorized/i);
+      const { params } = await signIn(provider.authorizationUrl!, redirect);
+      await new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }).finishAuth(params);
+      const client = new Client({ name: "person", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
+      expect(await whoami(client)).toMatchObject({ tenant: "acme", principal: "alice" });
+      await client.close();
+    } finally {
+      documents.server.close();
     }
   });
 

@@ -1,10 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, StreamableHTTPClientTransport, type OAuthClientProvider } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { clientIdDocuments, MemoryProvider, signIn, whoami } from "./support/oauth-client.js";
 import { LocalServer, startLocalServer } from "../handler/local/server.js";
 
 /**
@@ -15,75 +15,12 @@ import { LocalServer, startLocalServer } from "../handler/local/server.js";
  * Document served from another local port, or by dynamic registration.
  */
 
-/** The SDK's provider interface, kept in memory: what a desktop client keeps on disk. */
-class MemoryProvider implements OAuthClientProvider {
-  information?: { client_id: string };
-  saved?: { access_token: string; refresh_token?: string; token_type: string };
-  verifier?: string;
-  authorizationUrl?: URL;
-
-  constructor(
-    readonly redirectUrl: string,
-    clientId?: string,
-  ) {
-    if (clientId) this.information = { client_id: clientId };
-  }
-
-  get clientMetadata() {
-    return { client_name: "e2e", redirect_uris: [this.redirectUrl], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
-  }
-  clientInformation() {
-    return this.information;
-  }
-  saveClientInformation(information: { client_id: string }) {
-    this.information = information;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: { access_token: string; refresh_token?: string; token_type: string }) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier!;
-  }
-}
-
-/** Follows the front's redirects as a browser would, up to the client's redirect URI; its query, and where each hop went. */
-async function signIn(start: URL, redirectUri: string): Promise<{ params: URLSearchParams; hops: string[] }> {
-  const hops: string[] = [];
-  let location = start.href;
-  for (let i = 0; i < 5 && !location.startsWith(redirectUri); i++) {
-    const response = await fetch(location, { redirect: "manual" });
-    expect(response.status, `${location}: ${await response.clone().text()}`).toBe(302);
-    location = new URL(response.headers.get("location")!, location).href;
-    hops.push(new URL(location).pathname);
-  }
-  return { params: new URL(location).searchParams, hops };
-}
-
-async function whoami(client: Client) {
-  return (await client.callTool({ name: "whoami", arguments: {} })).structuredContent as { tenant: string; principal: string };
-}
-
 let documents: Server;
 let cimd: string;
 const REDIRECT = "http://127.0.0.1:47123/callback";
 
 beforeAll(async () => {
-  documents = createServer((req, res) => {
-    const self = `http://127.0.0.1:${(documents.address() as AddressInfo).port}${req.url}`;
-    // A loopback redirect URI without a port: the client listens on whatever port is free (RFC 8252).
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ client_id: self, client_name: "e2e", redirect_uris: ["http://127.0.0.1/callback"], token_endpoint_auth_method: "none" }));
-  });
-  await new Promise<void>((resolve) => documents.listen(0, "127.0.0.1", resolve));
-  cimd = `http://127.0.0.1:${(documents.address() as AddressInfo).port}/client.json`;
+  ({ server: documents, url: cimd } = await clientIdDocuments());
 });
 afterAll(() => documents?.close());
 
