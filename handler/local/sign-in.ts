@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { LRUCache } from "lru-cache";
 import { OAUTH_PATHS } from "../http-contract.js";
 import type { Upstream, UpstreamTokens } from "../oauth/upstream.js";
 import { verifiesChallenge } from "../oauth/pkce.js";
@@ -33,10 +34,11 @@ export function parsePerson(value: string): LocalPerson {
  * this upstream exchanges for tokens the local authorizer accepts.
  */
 export class LocalSignIn implements Upstream {
+  // Bounded and expiring, as Cognito's are: a server left running keeps no abandoned sign-in for ever.
   /** Each code's person, and the challenge of the sign-in it ends, which the exchange must answer (as Cognito checks PKCE). */
-  private readonly codes = new Map<string, LocalPerson & { readonly challenge: string }>();
-  private readonly challenges = new Map<string, string>();
-  private readonly refreshTokens = new Map<string, LocalPerson>();
+  private readonly codes = new LRUCache<string, LocalPerson & { readonly challenge: string }>({ max: 1000, ttl: 5 * 60_000 });
+  private readonly challenges = new LRUCache<string, string>({ max: 1000, ttl: 10 * 60_000 });
+  private readonly refreshTokens = new LRUCache<string, LocalPerson>({ max: 10_000, ttl: 30 * 86_400_000 });
 
   constructor(
     private readonly issuer: LocalIssuer,
