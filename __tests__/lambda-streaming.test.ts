@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { Writable } from "node:stream";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { RestApiEvent } from "../handler/events/rest-api.js";
@@ -114,6 +115,19 @@ describe("the streaming Lambda entry", () => {
     expect(streamed.events.filter((e) => e.method === "notifications/progress").length).toBeGreaterThanOrEqual(1);
     expect(streamed.ended).toBe(true);
     expect(lines[0]).toMatchObject({ error: "deadline", events: streamed.events.length });
+  });
+
+  it("gives up on a reader that stops reading before the invocation's time runs out, and still logs the answer", async () => {
+    const { handler, lines } = streamingHandler();
+    // A response stream that takes the first bytes and never drains.
+    const stalled = new Writable({ highWaterMark: 1, write: () => undefined });
+    const ends = Date.now() + 2_000;
+    const started = performance.now();
+    await handler(post(countdown(10)), stalled, { getRemainingTimeInMillis: () => ends - Date.now() } as LambdaContext);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(stalled.destroyed).toBe(true);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ method: "tools/call", tool: "countdown", status: 200 });
   });
 
   it("streams a 2026-07-28 tool call the same way, ended by the deadline with an error event", async () => {

@@ -39,7 +39,7 @@ describe("redirect URI matching", () => {
       fc.property(uri, fc.string({ minLength: 1, maxLength: 4 }), (registered, extra) => {
         expect(matchesRegisteredRedirect(registered, [registered])).toBe(true);
         expect(matchesRegisteredRedirect(`${registered}${extra}`, [registered])).toBe(false);
-        expect(matchesRegisteredRedirect(registered.slice(0, -1), [registered])).toBe(registered.slice(0, -1) === registered);
+        expect(matchesRegisteredRedirect(registered.slice(0, -1), [registered])).toBe(false);
         const url = new URL(registered);
         if (url.port !== "8443") expect(matchesRegisteredRedirect(registered.replace(url.host, `${url.hostname}:8443`), [registered])).toBe(false);
       }),

@@ -77,7 +77,7 @@ export class EventStream implements AsyncIterable<string> {
   }
 }
 
-/** Whether a body chunk holds a `message` event (keep-alive comments do not count). */
+/** How many `message` events a body chunk holds (keep-alive comments do not count). */
 export function countEvents(chunk: string): number {
   return chunk.match(/^data:/gm)?.length ?? 0;
 }

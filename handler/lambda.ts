@@ -56,9 +56,16 @@ async function answer(app: McpApp, event: HttpApiEvent | RestApiEvent, context: 
     return app.refuse(error, { requestId: event.requestContext.requestId, httpMethod, path: http ? event.rawPath : event.path });
   }
   // The runtime ends the invocation when this runs out; the app answers a margin before it (its deadline).
-  const remainingMs = typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
-  return app.handle(gateway, { tenantId: context.tenantId, remainingMs });
+  return app.handle(gateway, { tenantId: context.tenantId, remainingMs: remainingMs(context) });
 }
+
+/** Milliseconds until the runtime ends the invocation; undefined off Lambda. */
+function remainingMs(context: LambdaContext): number | undefined {
+  return typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+}
+
+/** What writing a streamed answer keeps back from the invocation's time, so that a reader that stops reading cannot hold it to the end. */
+const WRITE_MARGIN_MS = 100;
 
 /** The Lambda handler around an MCP application built once from `options`, for HTTP API and REST API events alike, answered whole. */
 export function createLambdaHandler(options: McpAppOptions): LambdaHandler {
@@ -79,26 +86,36 @@ export function createLambdaHandler(options: McpAppOptions): LambdaHandler {
 export function createStreamingLambdaHandler(options: McpAppOptions, runtime: StreamingRuntime): StreamingHandler {
   const app = createMcpApp({ ...options, streaming: true });
   return runtime.streamifyResponse(async (event, responseStream, context) => {
+    const remaining = remainingMs(context);
+    const writable = remaining === undefined ? undefined : AbortSignal.timeout(Math.max(0, remaining - WRITE_MARGIN_MS));
     const response = await answer(app, event, context);
     const out = runtime.HttpResponseStream.from(responseStream, { statusCode: response.status, headers: response.headers });
-    await writeBody(out, response);
+    await writeBody(out, response, writable);
   });
 }
 
 /**
  * Writes the body and ends the stream. The runtime writes the prelude on the
- * first `write` only, so a body that is empty is still written once. A
- * stream the client has left fails its writes; the answer's own stream is
- * then closed, which ends its work and logs it.
+ * first `write` only, so an empty answer is still written once. A stream
+ * the client has left fails its writes; the answer's own stream, whose
+ * iteration every write of a streamed answer happens in, is then closed,
+ * which ends its work and logs it. A reader that stops reading (no `drain`)
+ * is given up on when `signal` aborts: the stream is destroyed.
  */
-async function writeBody(out: Writable, response: HttpResponse): Promise<void> {
+async function writeBody(out: Writable, response: HttpResponse, signal?: AbortSignal): Promise<void> {
+  let written = false;
   const write = async (chunk: string) => {
-    if (!out.write(chunk)) await once(out, "drain");
+    written = true;
+    if (!out.write(chunk)) await once(out, "drain", { signal });
   };
   try {
-    await write(response.body ?? "");
+    if (response.body !== undefined) await write(response.body);
     if (response.stream) for await (const chunk of response.stream) await write(chunk);
-  } finally {
-    await new Promise<void>((resolve) => out.end(resolve));
+    if (!written) await write("");
+  } catch (error) {
+    out.destroy();
+    if (signal?.aborted) return;
+    throw error;
   }
+  await new Promise<void>((resolve) => out.end(resolve));
 }

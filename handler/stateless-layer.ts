@@ -39,10 +39,9 @@ export function createStatelessLayer(tools: readonly Tool[], streaming = false):
       if (!streaming) return listenUnavailable(id);
       // A handler of its own, so that closing it at the deadline completes this subscription and no other.
       const listener = build("json");
-      const response = await listener.fetch(toFetchRequest(request), { authInfo, parsedBody: body });
+      const response = await beforeDeadline(listener.fetch(toFetchRequest(request), { authInfo, parsedBody: body }), deadline.signal);
       if (!isEventStream(response)) return withoutEcho(await fromFetchResponse(response));
-      deadline.signal.addEventListener("abort", () => void listener.close(), { once: true });
-      return relay(response, id, undefined);
+      return relay(response, id, deadline, () => listener.close());
     }
     const mode = streaming && mayNotifyBeforeResult(body) ? "sse" : "json";
     let response: Response | undefined;
@@ -62,13 +61,16 @@ function isEventStream(response: Response): boolean {
   return response.ok && response.body !== null && (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
 }
 
+/** How long a subscription's handler may take, once closed at the deadline, to send its completion. */
+const COMPLETION_GRACE_MS = 200;
+
 /**
- * The SDK's SSE answer, its frames relayed as they arrive. With a
- * `deadline`, the relay stops when it passes and, unless the request's
- * response was already sent, ends with a JSON-RPC error for it. Without one
- * (a subscription), the SDK ends the stream itself when its handler closes.
+ * The SDK's SSE answer, its frames relayed as they arrive, until the
+ * deadline. Then `complete` (a subscription's: closing its handler, which
+ * sends the `complete` result) gets a short grace; the relay stops and,
+ * unless the request's response was sent, ends with a JSON-RPC error for it.
  */
-function relay(response: Response, id: string | number | null, deadline: Deadline | undefined): HttpResponse {
+function relay(response: Response, id: string | number | null, deadline: Deadline, complete?: () => Promise<void>): HttpResponse {
   const stream = new EventStream();
   const reader = response.body!.getReader();
   let answered = false;
@@ -88,10 +90,17 @@ function relay(response: Response, id: string | number | null, deadline: Deadlin
       }
     }
   };
-  void beforeDeadline(pump(), deadline?.signal)
-    .catch(() => reader.cancel().catch(() => undefined))
+  const pumped = pump();
+  void beforeDeadline(pumped, deadline.signal)
+    .catch(async () => {
+      if (complete) {
+        await complete().catch(() => undefined);
+        await Promise.race([pumped.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, COMPLETION_GRACE_MS))]);
+      }
+      await reader.cancel().catch(() => undefined);
+    })
     .then(() => {
-      if (!answered && deadline?.passed) stream.send(timedOut(id));
+      if (!answered && deadline.passed) stream.send(timedOut(id));
       stream.end();
     });
   return { status: response.status, headers: EVENT_STREAM_HEADERS, stream };

@@ -121,13 +121,12 @@ export class ClientMetadataResolver {
           response.on("end", () => resolve({ body: Buffer.concat(chunks).toString("utf8"), maxAge: this.maxAge(response.headers["cache-control"]) }));
         },
       );
-      request.setTimeout(timeoutMs);
+      // One bound from the request to the last byte: a peer that trickles bytes is cut as surely as a silent one.
       const timer = setTimeout(() => {
         request.destroy();
         fail(`The client's metadata document at ${host} did not arrive within ${timeoutMs} ms.`);
       }, timeoutMs);
       request.on("close", () => clearTimeout(timer));
-      request.on("timeout", () => request.destroy());
       request.on("error", (error: Error) => {
         // The filtering agent's refusal names the address; the answer says what kind it was, not where.
         if (/is not allowed|private|meta/i.test(error.message)) fail(`client_id's host ${host} resolves to a private, loopback, link-local or metadata address, which this server never fetches.`);
