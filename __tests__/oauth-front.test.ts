@@ -201,27 +201,49 @@ describe("the local sign-in page (npm start without --auto-login)", () => {
     const back = location(await f(request("GET", callback.pathname + callback.search)));
     const tokens = await f(request("POST", "/token", { form: { grant_type: "authorization_code", code: back.searchParams.get("code")!, client_id: cimd, redirect_uri: "http://127.0.0.1:51000/callback", code_verifier: v } }));
     const claims = JSON.parse(Buffer.from((JSON.parse(tokens!.body!) as { access_token: string }).access_token.split(".")[1], "base64url").toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ sub: "bob", tenant_id: "globex", client_id: "local-sign-in", scope: "mcp/invoke", token_use: "access" });
+    expect(claims).toMatchObject({ sub: "bob", "cognito:groups": ["tenant-globex"], client_id: "local-sign-in", scope: "mcp/invoke", token_use: "access" });
     expect(page.page("GET", new URLSearchParams({ state: "forged" }), "").statusCode).toBe(400);
   });
 });
 
 describe("a person's tenant", () => {
-  it("comes from the people's claim, never client_id; a person without one gets a 403 that says what to do, and machine clients are unchanged", async () => {
-    const app = createMcpApp({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], allowedClients: ["acme-client"], log: () => undefined, people: { clientId: "people-client", tenantClaim: "tenant_id" } });
-    const call = (claims: Record<string, string>) =>
-      app.handle({
-        request: { method: "POST", url: new URL(RESOURCE), headers: new Map([["content-type", "application/json"], ["accept", "application/json, text/event-stream"], ["mcp-protocol-version", "2025-06-18"]]), body: '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{}}}' },
-        requestId: "r",
-        claims: { scope: "mcp/invoke", ...claims },
-      });
-    const person = await call({ client_id: "people-client", sub: "alice", tenant_id: "acme" });
-    expect(JSON.parse(person.body!).result.structuredContent).toMatchObject({ tenant: "acme", principal: "alice" });
-    const nobody = await call({ client_id: "people-client", sub: "mallory" });
+  /** A bearer token shaped like Cognito's (the gateway verified its signature before the function sees it). */
+  const bearer = (payload: Record<string, unknown>) => `Bearer ${Buffer.from('{"alg":"RS256"}').toString("base64url")}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.c2ln`;
+  const app = createMcpApp({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], allowedClients: ["acme-client"], log: () => undefined, people: { clientId: "people-client", tenantGroupPrefix: "tenant-" } });
+  /** A tools/call whoami with the gateway's verified `claims` and the token the request carried, whose payload is `token` (the claims themselves unless given). */
+  const call = async (claims: Record<string, string>, token: Record<string, unknown> = claims) => {
+    const response = await app.handle({
+      request: {
+        method: "POST",
+        url: new URL(RESOURCE),
+        headers: new Map([["content-type", "application/json"], ["accept", "application/json, text/event-stream"], ["mcp-protocol-version", "2025-06-18"], ["authorization", bearer(token)]]),
+        body: '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{}}}',
+      },
+      requestId: "r",
+      claims: { scope: "mcp/invoke", ...claims },
+    });
+    const body = JSON.parse(response.body!);
+    return { status: response.status, who: body.result?.structuredContent, message: body.error?.message as string | undefined };
+  };
+  const alice = { client_id: "people-client", sub: "alice" };
+
+  it("is the one group named tenant-<tenant> in the token, never client_id nor a claim the person could edit; machine clients are unchanged", async () => {
+    expect(await call(alice, { ...alice, "cognito:groups": ["staff", "tenant-acme"], tenant_id: "globex" })).toMatchObject({ status: 200, who: { tenant: "acme", principal: "alice" } });
+    // A claim beside the verified ones names no tenant: with tenant_id in the gateway's claims, the groups still decide.
+    expect((await call({ ...alice, tenant_id: "globex" }, { ...alice, "cognito:groups": ["tenant-acme"] })).who).toMatchObject({ tenant: "acme" });
+    const machine = await call({ client_id: "acme-client", sub: "acme-client" }, { client_id: "acme-client", sub: "acme-client", "cognito:groups": ["tenant-evil"] });
+    expect(machine.who).toMatchObject({ tenant: "acme-client" });
+  });
+  it("403 that says what to do for a person in no tenant group, in several, or whose bearer token is not the one the gateway verified", async () => {
+    const nobody = await call(alice, { ...alice, "cognito:groups": ["staff", "tenant-"] });
     expect(nobody.status).toBe(403);
-    expect(JSON.parse(nobody.body!).error.message).toBe('Your account belongs to no tenant of this server (its token has no "tenant_id" claim). Ask an administrator to assign you to a tenant, then sign in again.');
-    const machine = await call({ client_id: "acme-client", sub: "acme-client", tenant_id: "ignored" });
-    expect(JSON.parse(machine.body!).result.structuredContent).toMatchObject({ tenant: "acme-client" });
+    expect(nobody.message).toBe("Your account belongs to no tenant of this server (it is in no group named tenant-<tenant>). Ask an administrator to add you to your tenant's group, then sign in again.");
+    const several = await call(alice, { ...alice, "cognito:groups": ["tenant-acme", "tenant-globex"] });
+    expect([several.status, several.message]).toEqual([403, expect.stringContaining("belongs to 2 tenants")]);
+    // Another subject's token beside alice's claims: its groups are not alice's.
+    expect((await call(alice, { client_id: "people-client", sub: "mallory", "cognito:groups": ["tenant-acme"] })).status).toBe(403);
+    expect((await call(alice, { ...alice, "cognito:groups": "tenant-acme" })).status).toBe(403);
+    expect((await call(alice, { ...alice, "cognito:groups": ["tenant-<script>"] })).message).toContain("must be 1-256 characters");
   });
 });
 

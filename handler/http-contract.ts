@@ -23,6 +23,9 @@ export const OAUTH_PATHS = {
   callback: "/oauth/callback",
 } as const;
 
+/** A person's tenant is the Cognito group they are in whose name starts with this prefix, less the prefix (`tenant-acme`: `acme`), unless configured otherwise. */
+export const TENANT_GROUP_PREFIX = "tenant-";
+
 /** The OAuth scope every MCP route requires, `<resource server>/<scope>`. */
 export const MCP_SCOPE = "mcp/invoke";
 

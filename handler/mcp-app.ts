@@ -157,7 +157,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     }
 
     // The caller first, so that every later refusal's log line names it.
-    const caller = identify(gateway.claims, options.tenantClaim, options.people);
+    const caller = identify(gateway.claims, options.tenantClaim, options.people, request.headers.get("authorization"));
     if (typeof caller !== "string") {
       facts.tenant = caller.tenant;
       facts.principal = caller.principal;

@@ -34,28 +34,58 @@ export function checkOrigin(origin: string | undefined, allowedOrigins: readonly
 
 /**
  * People signed in through the authorization front (handler/oauth/): their tokens carry the front's app
- * client as `client_id`, the same for every person, so their tenant is read from a claim of their own,
- * one only administrators can set (never one the person can edit).
+ * client as `client_id`, the same for every person, so their tenant comes from their Cognito groups,
+ * which only administrators can change (never from anything the person can edit).
  */
 export interface PeopleSettings {
   /** The front's app client id: the `client_id` of every person's token. */
   readonly clientId: string;
-  /** The claim naming a person's tenant. */
-  readonly tenantClaim: string;
+  /** The prefix of the groups that name tenants: a person in group `tenant-acme` belongs to tenant `acme` with the prefix `tenant-`. */
+  readonly tenantGroupPrefix: string;
 }
 
-/** The verified caller, or what is wrong with the claims. */
-export function identify(claims: Claims, tenantClaim: string, people?: PeopleSettings): Caller | string {
-  const person = people !== undefined && claims?.client_id === people.clientId;
-  if (person) tenantClaim = people.tenantClaim;
-  const tenant = claims?.[tenantClaim];
-  if (typeof tenant !== "string" && typeof tenant !== "number") {
-    if (person) return `Your account belongs to no tenant of this server (its token has no "${tenantClaim}" claim). Ask an administrator to assign you to a tenant, then sign in again.`;
-    return `The access token has no "${tenantClaim}" claim, which names the caller's tenant. Use a token issued for this server (or ask its operator which claim MCP_TENANT_CLAIM names).`;
+/** The Cognito claim that lists a user's groups. */
+export const GROUPS_CLAIM = "cognito:groups";
+
+/**
+ * A person's groups, read from the bearer token itself: the gateways hand a list claim to the function
+ * as a string whose format neither documents, while the token holds it as JSON. The gateway verified this
+ * token (its signature, issuer, expiry); its subject and client must be the verified claims', or it is not
+ * the token the gateway checked, and the person has no groups.
+ */
+export function groupsOf(authorization: string | null, claims: Claims): string[] {
+  const token = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$/i.exec(authorization ?? "");
+  if (!token) return [];
+  let payload: Record<string, unknown>;
+  try {
+    payload = JSON.parse(Buffer.from(token[2], "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  if (payload?.sub !== claims?.sub || payload?.client_id !== claims?.client_id) return [];
+  const groups = payload[GROUPS_CLAIM];
+  return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : [];
+}
+
+/** The verified caller, or what is wrong with the claims; a person's tenant is read from `authorization` (see {@link groupsOf}). */
+export function identify(claims: Claims, tenantClaim: string, people?: PeopleSettings, authorization: string | null = null): Caller | string {
+  let tenant: unknown;
+  if (people !== undefined && claims?.client_id === people.clientId) {
+    const tenants = groupsOf(authorization, claims)
+      .filter((group) => group.startsWith(people.tenantGroupPrefix) && group.length > people.tenantGroupPrefix.length)
+      .map((group) => group.slice(people.tenantGroupPrefix.length));
+    if (tenants.length === 0) return `Your account belongs to no tenant of this server (it is in no group named ${people.tenantGroupPrefix}<tenant>). Ask an administrator to add you to your tenant's group, then sign in again.`;
+    if (tenants.length > 1) return `Your account belongs to ${tenants.length} tenants of this server (groups ${people.tenantGroupPrefix}<tenant>); a person acts for one. Ask an administrator to leave you in one tenant's group, then sign in again.`;
+    [tenant] = tenants;
+  } else {
+    tenant = claims?.[tenantClaim];
+    if (typeof tenant !== "string" && typeof tenant !== "number") {
+      return `The access token has no "${tenantClaim}" claim, which names the caller's tenant. Use a token issued for this server (or ask its operator which claim MCP_TENANT_CLAIM names).`;
+    }
   }
   // Padded values would be tenants of their own that look like another's in every log and console.
   if (!TENANT_PATTERN.test(String(tenant)) || String(tenant).trim() !== String(tenant)) {
-    return `The "${tenantClaim}" claim must be 1-256 characters of letters, digits, spaces (not at either end) and . _ : / = + - @ (what Lambda tenant ids and AWS session tags carry).`;
+    return `The tenant (the "${tenantClaim}" claim, or a person's tenant group) must be 1-256 characters of letters, digits, spaces (not at either end) and . _ : / = + - @ (what Lambda tenant ids and AWS session tags carry).`;
   }
   const principal = String(claims?.sub ?? claims?.client_id ?? tenant);
   if (Buffer.byteLength(principal) > SESSION_LIMITS.principalBytes) {

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { MCP_SCOPE } from "../http-contract.js";
+import { GROUPS_CLAIM } from "../request-checks.js";
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT, type JWTPayload } from "jose";
 
 /** The `iss` of every local token. */
@@ -66,11 +67,11 @@ export class LocalIssuer {
   /**
    * A signed access token for a person who signed in through the authorization front: shaped like
    * Cognito's authorization-code tokens (the front's app client as `client_id`, the person as `sub`
-   * and `username`), with the tenant in `tenantClaim`.
+   * and `username`), with the person's Cognito groups in `cognito:groups`.
    */
-  async mintForPerson({ user, tenant, clientId, tenantClaim, expiresInSeconds = 3600 }: { user: string; tenant: string; clientId: string; tenantClaim: string; expiresInSeconds?: number }): Promise<string> {
+  async mintForPerson({ user, groups, clientId, expiresInSeconds = 3600 }: { user: string; groups: readonly string[]; clientId: string; expiresInSeconds?: number }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ client_id: clientId, username: user, scope: MCP_SCOPE, token_use: "access", [tenantClaim]: tenant })
+    return new SignJWT({ client_id: clientId, username: user, scope: MCP_SCOPE, token_use: "access", [GROUPS_CLAIM]: [...groups] })
       .setProtectedHeader({ alg: ALGORITHM })
       .setIssuer(LOCAL_ISSUER)
       .setSubject(user)

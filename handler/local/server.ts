@@ -1,9 +1,9 @@
 import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
-import { MCP_SCOPE } from "../http-contract.js";
+import { MCP_SCOPE, TENANT_GROUP_PREFIX } from "../http-contract.js";
 import { createLambdaHandler, createStreamingLambdaHandler } from "../lambda.js";
 import type { McpAppOptions } from "../mcp-app.js";
 import { localStreamingRuntime } from "./streaming-runtime.js";
-import { LOCAL_SIGN_IN_CLIENT, LocalSignIn, type LocalPerson, PERSON_TENANT_CLAIM } from "./sign-in.js";
+import { LOCAL_SIGN_IN_CLIENT, LocalSignIn, type LocalPerson } from "./sign-in.js";
 import { createAuthorizationFront } from "../oauth/authorization-front.js";
 import { ClientMetadataResolver } from "../oauth/client-metadata.js";
 import { DynamoOAuthStore } from "../oauth/dynamo-store.js";
@@ -98,7 +98,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         allowedOrigins: [...localhostAllowedHostnames().map((host) => `http://${host}:${new URL(url).port}`), ...(options.allowedOrigins ?? [])],
         sessions,
         ...(front && {
-          people: { clientId: LOCAL_SIGN_IN_CLIENT, tenantClaim: PERSON_TENANT_CLAIM },
+          people: { clientId: LOCAL_SIGN_IN_CLIENT, tenantGroupPrefix: TENANT_GROUP_PREFIX },
           authorizationFront: createAuthorizationFront({
             issuer: origin,
             resourceUrl: url,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { LRUCache } from "lru-cache";
-import { OAUTH_PATHS } from "../http-contract.js";
+import { OAUTH_PATHS, TENANT_GROUP_PREFIX } from "../http-contract.js";
 import type { Upstream, UpstreamTokens } from "../oauth/upstream.js";
 import { verifiesChallenge } from "../oauth/pkce.js";
 import type { LocalIssuer } from "./issuer.js";
@@ -10,8 +10,6 @@ import type { LocalIssuer } from "./issuer.js";
 export const SIGN_IN_PATH = "/local/sign-in";
 /** The `client_id` of people's local tokens: the front's app client, as Cognito names it in theirs. */
 export const LOCAL_SIGN_IN_CLIENT = "local-sign-in";
-/** The claim a person's local token names their tenant in. */
-export const PERSON_TENANT_CLAIM = "tenant_id";
 
 /** A person as the local sign-in knows them. */
 export interface LocalPerson {
@@ -68,7 +66,7 @@ export class LocalSignIn implements Upstream {
   }
 
   private async tokens(person: LocalPerson): Promise<UpstreamTokens> {
-    const access = await this.issuer.mintForPerson({ ...person, clientId: LOCAL_SIGN_IN_CLIENT, tenantClaim: PERSON_TENANT_CLAIM });
+    const access = await this.issuer.mintForPerson({ user: person.user, groups: [`${TENANT_GROUP_PREFIX}${person.tenant}`], clientId: LOCAL_SIGN_IN_CLIENT });
     return { access_token: access, expires_in: 3600 };
   }
 
