@@ -1,4 +1,5 @@
-import { MCP_SCOPE, SETTINGS } from "./http-contract.js";
+import { MCP_SCOPE, OAUTH_PATHS, SETTINGS, TENANT_GROUP_PREFIX } from "./http-contract.js";
+import type { HttpRequest, HttpResponse } from "./http-message.js";
 import type { McpAppOptions } from "./mcp-app.js";
 import type { DynamoSessionStoreOptions } from "./session-store.js";
 import type { SessionStore } from "./sessions.js";
@@ -14,17 +15,24 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
   const ttlSeconds = Number(ttl ?? 86400);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(`${SETTINGS.sessionTtlSeconds} must be a whole number of seconds, got "${ttl}"`);
   const table = setting("sessionsTable");
-  const streaming = setting("responseStreaming") ?? "false";
-  if (streaming !== "true" && streaming !== "false") throw new Error(`${SETTINGS.responseStreaming} must be "true" or "false", got "${streaming.slice(0, 16)}"`);
+  const streaming = flag(env, "responseStreaming");
+  const scopes = list(setting("scopes") ?? MCP_SCOPE, " ");
+  const issuer = setting("issuer") || undefined;
+  const resourceUrl = setting("resourceUrl") || undefined;
+  const peopleClientId = setting("peopleClientId");
   return {
+    ...(peopleClientId && {
+      people: { clientId: peopleClientId, tenantGroupPrefix: setting("tenantGroupPrefix") || TENANT_GROUP_PREFIX },
+      authorizationFront: authorizationFront(env, peopleClientId, scopes, issuer, resourceUrl),
+    }),
     tenantClaim: setting("tenantClaim") || "client_id",
-    issuer: setting("issuer") || undefined,
-    resourceUrl: setting("resourceUrl") || undefined,
-    scopes: list(setting("scopes") ?? MCP_SCOPE, " "),
+    issuer,
+    resourceUrl,
+    scopes,
     allowedOrigins: list(setting("allowedOrigins") ?? "", ","),
     allowedClients: list(setting("clientIds") ?? "", ","),
     originVerifySecret: setting("originVerifySecret") || undefined,
-    streaming: streaming === "true",
+    streaming,
     // Sessions off: the AWS SDK is never loaded. On: it loads with the first request that needs a session.
     sessions: table ? dynamoSessions(table, ttlSeconds, setting("tenantAccessRoleArn")) : undefined,
   };
@@ -47,6 +55,53 @@ function dynamoSessions(tableName: string, ttlSeconds: number, tenantAccessRoleA
     touch: async (tenant, id, signal) => (await store()).touch(tenant, id, signal),
     delete: async (tenant, id, signal) => (await store()).delete(tenant, id, signal),
   };
+}
+
+/**
+ * The authorization front for people's MCP clients, on Cognito managed login. Its code (the
+ * client-document fetcher and the AWS SDK among it) loads with the first request on one of its
+ * paths, so MCP requests never pay for it; its settings are checked at once.
+ */
+function authorizationFront(env: NodeJS.ProcessEnv, clientId: string, scopes: string[], issuer: string | undefined, resourceUrl: string | undefined): (request: HttpRequest) => Promise<HttpResponse | undefined> {
+  const required = (name: keyof typeof SETTINGS) => {
+    const value = env[SETTINGS[name]];
+    if (!value) throw new Error(`${SETTINGS.peopleClientId} is set, so the authorization front is on, and it needs ${SETTINGS[name]}.`);
+    return value;
+  };
+  const [domain, table] = [required("signInDomain"), required("oauthTable")];
+  const [front, resource] = [issuer ?? required("issuer"), resourceUrl ?? required("resourceUrl")];
+  const allowedHosts = list(env[SETTINGS.clientMetadataHosts] ?? "", ",");
+  const dynamicRegistration = flag(env, "dynamicRegistration");
+  const jwksUri = env[SETTINGS.jwksUri] || undefined;
+  const paths = new Set<string>(Object.values(OAUTH_PATHS));
+  let loading: Promise<(request: HttpRequest) => Promise<HttpResponse | undefined>> | undefined;
+  const load = () =>
+    (loading ??= (async () => {
+      const [{ createAuthorizationFront }, { ClientMetadataResolver }, { DynamoOAuthStore }, { CognitoUpstream }] = await Promise.all([
+        import("./oauth/authorization-front.js"),
+        import("./oauth/client-metadata.js"),
+        import("./oauth/dynamo-store.js"),
+        import("./oauth/cognito-upstream.js"),
+      ]);
+      return createAuthorizationFront({
+        issuer: front,
+        resourceUrl: resource,
+        scopes,
+        jwksUri,
+        dynamicRegistration,
+        clients: new ClientMetadataResolver({ allowedHosts }),
+        store: new DynamoOAuthStore({ tableName: table }),
+        upstream: new CognitoUpstream({ domain, clientId, callbackUrl: `${front}${OAUTH_PATHS.callback}`, scopes: ["openid", ...scopes] }),
+      });
+    })());
+  return async (request) => (paths.has(request.url.pathname) ? (await load())(request) : undefined);
+}
+
+/** A "true" or "false" setting; absent is false. */
+function flag(env: NodeJS.ProcessEnv, name: keyof typeof SETTINGS): boolean {
+  const value = env[SETTINGS[name]] ?? "false";
+  if (value !== "true" && value !== "false") throw new Error(`${SETTINGS[name]} must be "true" or "false", got "${value.slice(0, 16)}"`);
+  return value === "true";
 }
 
 function list(value: string, separator: string): string[] {

@@ -15,6 +15,12 @@ export const DISCOVERY_PATHS = ["/.well-known/oauth-protected-resource", `/.well
 export const OAUTH_PATHS = {
   /** RFC 8414 authorization server metadata. */
   metadata: "/.well-known/oauth-authorization-server",
+  /**
+   * The same metadata where OpenID clients look for it. Behind a REST API's stage path
+   * (`https://host/v1`) it is the one metadata URL API Gateway can route: clients try
+   * `<issuer>/.well-known/openid-configuration` after the two path-inserted URLs.
+   */
+  openidConfiguration: "/.well-known/openid-configuration",
   authorize: "/authorize",
   token: "/token",
   /** RFC 7591 dynamic registration, when it is on. */
@@ -74,6 +80,20 @@ export const SETTINGS = {
   tenantAccessRoleArn: "MCP_TENANT_ACCESS_ROLE_ARN",
   /** The secret CloudFront sends in X-Origin-Verify. */
   originVerifySecret: "MCP_ORIGIN_VERIFY_SECRET",
+  /** The authorization front's app client for people; the front is on when it is set. */
+  peopleClientId: "MCP_PEOPLE_CLIENT_ID",
+  /** The prefix of the Cognito groups that name a person's tenant. */
+  tenantGroupPrefix: "MCP_TENANT_GROUP_PREFIX",
+  /** The user pool's domain (`https://<prefix>.auth.<region>.amazoncognito.com`), where people sign in. */
+  signInDomain: "MCP_SIGN_IN_DOMAIN",
+  /** The key set people's access tokens are signed with, named by the front's OpenID discovery. */
+  jwksUri: "MCP_JWKS_URI",
+  /** The table of pending sign-ins, codes and registrations. */
+  oauthTable: "MCP_OAUTH_TABLE",
+  /** Hosts allowed to serve Client ID Metadata Documents, comma-separated; empty means any public host. */
+  clientMetadataHosts: "MCP_CLIENT_METADATA_HOSTS",
+  /** "true" when clients may register dynamically (RFC 7591). */
+  dynamicRegistration: "MCP_DYNAMIC_REGISTRATION",
   /** "true" when API Gateway invokes the function with response streaming: the entry answers through Lambda's streaming API. */
   responseStreaming: "MCP_RESPONSE_STREAMING",
 } as const;

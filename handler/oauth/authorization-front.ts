@@ -17,6 +17,8 @@ export interface AuthorizationFrontOptions {
   readonly clients: ClientMetadataResolver;
   readonly store: OAuthStore;
   readonly upstream: Upstream;
+  /** The JSON Web Key Set the access tokens are signed with (the Cognito pool's): OpenID discovery requires it. */
+  readonly jwksUri?: string;
   /** Whether clients may register dynamically (RFC 7591), the fallback to Client ID Metadata Documents. @default false */
   readonly dynamicRegistration?: boolean;
 }
@@ -72,7 +74,8 @@ const randomId = () => randomBytes(32).toString("base64url");
 export function createAuthorizationFront(options: AuthorizationFrontOptions) {
   const supportedScope = options.scopes.join(" ");
 
-  function metadata(): HttpResponse {
+  /** RFC 8414 metadata; OpenID discovery adds what OpenID Connect Discovery 1.0 requires of it. */
+  function metadata(openid: boolean): HttpResponse {
     return jsonResponse(
       200,
       {
@@ -87,6 +90,7 @@ export function createAuthorizationFront(options: AuthorizationFrontOptions) {
         scopes_supported: [...options.scopes],
         client_id_metadata_document_supported: true,
         authorization_response_iss_parameter_supported: true,
+        ...(openid && { jwks_uri: options.jwksUri, subject_types_supported: ["public"], id_token_signing_alg_values_supported: ["RS256"] }),
       },
       { "cache-control": "public, max-age=300" },
     );
@@ -218,7 +222,10 @@ export function createAuthorizationFront(options: AuthorizationFrontOptions) {
   return async function handle(request: HttpRequest): Promise<HttpResponse | undefined> {
     switch (request.url.pathname) {
       case OAUTH_PATHS.metadata:
-        return metadata();
+        return metadata(false);
+      case OAUTH_PATHS.openidConfiguration:
+        // Without a key set there is no valid OpenID document to serve.
+        return options.jwksUri ? metadata(true) : undefined;
       case OAUTH_PATHS.authorize:
         return authorize(request);
       case OAUTH_PATHS.callback:
