@@ -58,6 +58,20 @@ const CLOUDFRONT = [
   ...["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block"].map((t) => `${t}.cloudfront_logs[0]`),
   ...["aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning"].map((t) => `${t}.cloudfront_logs[0]`),
 ];
+/** People's sign-in (the authorization front), in the module's pool with these tenants. */
+const OAUTH_ROUTES = ["GET /.well-known/oauth-authorization-server", "GET /.well-known/openid-configuration", "GET /authorize", "GET /oauth/callback", "POST /token", "POST /register"];
+const people = (front: "HTTP" | "REST", ...tenants: string[]) => [
+  "aws_cognito_user_pool_client.people[0]",
+  ...(tenants.length ? tenants : ["default"]).map((t) => `aws_cognito_user_group.tenant["${t}"]`),
+  "aws_dynamodb_table.oauth[0]",
+  "aws_iam_role_policy.oauth[0]",
+  ...(front === "HTTP"
+    ? OAUTH_ROUTES.map((r) => `aws_apigatewayv2_route.oauth["${r}"]`)
+    : [
+        ...OAUTH_ROUTES.flatMap((r) => [`aws_api_gateway_method.this["${r}"]`, `aws_api_gateway_integration.this["${r}"]`]),
+        ...["authorization_server", "openid_configuration", "authorize", "token", "register", "oauth", "oauth_callback"].map((r) => `aws_api_gateway_resource.${r}[0]`),
+      ]),
+];
 const emails = (...addresses: string[]) => addresses.map((a) => `aws_sns_topic_subscription.email["${a}"]`);
 
 /** What each example deploys: stable, readable addresses (they are part of the module's contract). */
@@ -65,8 +79,17 @@ const EXPECTED: Record<string, string[]> = {
   minimal: [...ALWAYS, ...HTTP_FRONT, ...internalPool(), ...OWN_REPOSITORY, ...emails("oncall@example.com")],
   "external-pool": [...ALWAYS, ...HTTP_FRONT],
   sessions: [...ALWAYS, ...HTTP_FRONT, ...internalPool("acme", "globex"), ...OWN_REPOSITORY, ...SESSIONS, ...emails("oncall@example.com", "security@example.com")],
-  "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...internalPool(), ...OWN_REPOSITORY, ...CLOUDFRONT, "aws_apigatewayv2_domain_name.this[0]", "aws_apigatewayv2_api_mapping.this[0]"],
-  "rest-waf": [...ALWAYS, ...REST_FRONT, ...internalPool("acme", "globex", "initech"), ...OWN_REPOSITORY, ...SESSIONS, 'aws_api_gateway_method_settings.override["POST /mcp"]', "aws_wafv2_web_acl_association.stage[0]"],
+  "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...internalPool(), ...people("HTTP"), ...OWN_REPOSITORY, ...CLOUDFRONT, "aws_apigatewayv2_domain_name.this[0]", "aws_apigatewayv2_api_mapping.this[0]"],
+  "rest-waf": [
+    ...ALWAYS,
+    ...REST_FRONT,
+    ...internalPool("acme", "globex", "initech"),
+    ...people("REST", "acme", "globex", "initech"),
+    ...OWN_REPOSITORY,
+    ...SESSIONS,
+    'aws_api_gateway_method_settings.override["POST /mcp"]',
+    "aws_wafv2_web_acl_association.stage[0]",
+  ],
   "rest-isolated": [...ALWAYS, ...REST_FRONT, ...OWN_REPOSITORY, ...SESSIONS],
   "rest-streaming": [...ALWAYS, ...REST_FRONT, ...internalPool("acme", "globex"), ...OWN_REPOSITORY, ...SESSIONS],
   govcloud: [

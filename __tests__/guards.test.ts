@@ -9,8 +9,8 @@ import { example, planDiagnostics, Vars } from "./support/terraform.js";
 interface Case {
   readonly name: string;
   readonly vars: Vars;
-  /** Text the errors contain. */
-  readonly expected: string;
+  /** Text the errors contain (each of them, for a case that breaks several rules in one plan). */
+  readonly expected: string | readonly string[];
   /** The input validation this case proves, when it is one. */
   readonly validation?: [InputName, number];
 }
@@ -107,6 +107,31 @@ const CASES: Case[] = [
     vars: { api_type: "REST", tenants: Array.from({ length: 101 }, (_, i) => `t${i}`) },
     expected: "tenants (or cognito_client_id and cognito_client_ids): at most 100 app clients may be allowed",
   },
+  validation("tenant_group_prefix", { tenant_group_prefix: "tenant " }, "fails when tenant_group_prefix has a space, which no Cognito group name holds"),
+  validation("client_metadata_hosts", { client_metadata_hosts: ["https://claude.ai"] }, "fails when a client metadata host is a URL, not a host name"),
+  {
+    // One plan for the rules of people's sign-in that refuse a combination with another switch.
+    name: "fails when people's sign-in is asked for with an external pool or with tenant isolation",
+    vars: {
+      api_type: "REST",
+      enable_tenant_isolation: true,
+      enable_people_sign_in: true,
+      cognito_user_pool_id: "us-east-1_AbCdEf123",
+      cognito_user_pool_endpoint: "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123",
+      cognito_user_pool_arn: "arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123",
+      cognito_client_id: "1example23456789abcdefghij",
+    },
+    expected: ["enable_people_sign_in needs the module's own user pool", "enable_people_sign_in with enable_tenant_isolation: every person's token names the same app client"],
+  },
+  {
+    name: "fails when a setting of the authorization front is given without it",
+    vars: { enable_dynamic_client_registration: true, client_metadata_hosts: ["claude.ai"], route_throttle_overrides: { "POST /token": { rate_limit: 5, burst_limit: 10 } } },
+    expected: [
+      "enable_dynamic_client_registration is a setting of the authorization front",
+      "client_metadata_hosts is a setting of the authorization front",
+      "route_throttle_overrides names a route of the authorization front (POST /token), which exists only with enable_people_sign_in = true",
+    ],
+  },
   validation("session_ttl_seconds", { session_ttl_seconds: 10 }, "fails when session_ttl_seconds is under 5 minutes"),
   validation("tenant_claim", { tenant_claim: "custom:tenant_id" }, "fails when tenant_claim has characters API Gateway expressions cannot hold"),
   validation("throttling_rate_limit", { throttling_rate_limit: 0 }, "fails when throttling_rate_limit is 0"),
@@ -194,10 +219,10 @@ describe.concurrent("plan-time validations and guards", () => {
   it.each(CASES)("$name", async ({ vars, expected, validation }) => {
     const { errors } = await planDiagnostics(example("minimal"), vars, { variablesOnly: validation !== undefined });
     expect(errors.length, "the plan should fail").toBeGreaterThan(0);
-    expect(errors.join("\n")).toContain(expected);
+    for (const text of typeof expected === "string" ? [expected] : expected) expect(errors.join("\n")).toContain(text);
     // A rule over several inputs fails at the one place they all live, never on a resource it has nothing to do with.
     if (!validation) {
-      for (const error of errors.filter((e) => e.includes(expected))) {
+      for (const error of errors.filter((e) => (typeof expected === "string" ? [expected] : expected).some((text) => e.includes(text)))) {
         expect(error).toMatch(/^\[resource\.terraform_data\.input_rules\.lifecycle\.precondition\[\d+\]\] Resource precondition failed: /);
       }
     }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { evaluate, synthesized } from "./support/evaluate.js";
 import { configurationOf, EXAMPLES as EXAMPLE_FILES, example, outputOf, plan, PlanJson, PlannedResource, resourcesOf, Vars } from "./support/terraform.js";
 import { policyExceptions, POLICY_RULES, RULE_IDS } from "./support/policy-rules.js";
-import { DISCOVERY_ROUTE_KEYS } from "../modules/index.js";
+import { DISCOVERY_ROUTE_KEYS, OAUTH_ROUTE_KEYS } from "../modules/index.js";
 
 /**
  * The rules of the scanners FedRAMP reviewers run (checkov, trivy, AWS Config
@@ -11,6 +11,12 @@ import { DISCOVERY_ROUTE_KEYS } from "../modules/index.js";
  * configuration's references where it does not. Each test is named after its
  * rule ids; rules that do not apply are in `docs/policy-exceptions.json`.
  */
+
+/**
+ * The routes open by design: the RFC 9728 discovery documents, which clients read before they hold a token, and the
+ * authorization front's endpoints (people's sign-in), which are how a client gets one.
+ */
+const OPEN_ROUTES: readonly string[] = [...DISCOVERY_ROUTE_KEYS, ...OAUTH_ROUTE_KEYS];
 
 /** Rule ids some test below checks (filled as the tests are declared). */
 const TESTED = new Set<string>();
@@ -94,10 +100,10 @@ describe("API Gateway", () => {
   rule(["CKV_AWS_73", "AVD-AWS-0003"], "the REST stage traces with X-Ray", () => {
     expect(everyInstance("aws_api_gateway_stage", (v, where) => expect(v.xray_tracing_enabled, where).toBe(true))).toBeGreaterThan(0);
   });
-  rule(["CKV_AWS_59", "CKV_AWS_309"], "every REST method that reaches the function requires the Cognito authorizer, but the discovery methods", () => {
+  rule(["CKV_AWS_59", "CKV_AWS_309"], "every REST method that reaches the function requires the Cognito authorizer, but the discovery and authorization front methods", () => {
     expect(
       everyInstance("aws_api_gateway_method", (v, where) => {
-        if (where.includes("well-known")) expect(v.authorization, where).toBe("NONE");
+        if (OPEN_ROUTES.some((key) => where.endsWith(`["${key}"]`))) expect(v.authorization, where).toBe("NONE");
         else {
           expect(v.authorization, where).toBe("COGNITO_USER_POOLS");
           expect(v.authorization_scopes, where).toEqual(["mcp/invoke"]);
@@ -168,10 +174,10 @@ describe("API Gateway", () => {
     });
     expect(domains).toBeGreaterThan(0);
   });
-  rule(["CKV_AWS_309"], "every route that reaches the function requires a JWT, but the RFC 9728 discovery routes", () => {
+  rule(["CKV_AWS_309"], "every route that reaches the function requires a JWT, but the RFC 9728 discovery routes and the authorization front's", () => {
     everyInstance("aws_apigatewayv2_route", (v, where) => {
-      if ((DISCOVERY_ROUTE_KEYS as readonly string[]).includes(v.route_key)) {
-        // Exception: clients read protected resource metadata before they hold a token (RFC 9728, MCP authorization).
+      if (OPEN_ROUTES.includes(v.route_key)) {
+        // Exception: clients read protected resource metadata before they hold a token (RFC 9728, MCP authorization), and get one from the front.
         expect(v.authorization_type, where).toBe("NONE");
       } else {
         expect(v.authorization_type, where).toBe("JWT");

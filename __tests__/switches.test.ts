@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, evaluateAt, synthesized } from "./support/evaluate.js";
-import { configurationOf, example, outputOf, plan, planOver, resourceAt, resourcesOf } from "./support/terraform.js";
+import { addresses as addressesOf, configurationOf, example, outputOf, plan, planOver, resourceAt, resourcesOf } from "./support/terraform.js";
 import { Testing } from "../modules/framework.js";
 import { McpServerStack } from "../modules/index.js";
 
@@ -333,6 +333,101 @@ describe.concurrent("resource properties for every switch", () => {
       MCP_SESSION_TTL_SECONDS: "3600",
       MCP_TENANT_CLAIM: "client_id",
     });
+  });
+
+  it("enable_people_sign_in on the HTTP front: the authorization front's routes are open and throttled like every route, people's public app client calls back to the front, their tokens are in the authorizer's audience", async () => {
+    const p = await plan(example("cloudfront-waf"));
+    const oauth = ["GET /.well-known/oauth-authorization-server", "GET /.well-known/openid-configuration", "GET /authorize", "GET /oauth/callback", "POST /token", "POST /register"];
+    for (const route of oauth) expect(resourceAt(p, `aws_apigatewayv2_route.oauth["${route}"]`).values).toMatchObject({ route_key: route, authorization_type: "NONE" });
+    // The same integration as every route, and the same stage throttling (no route setting switches it off).
+    expect(configurationOf(p, "aws_apigatewayv2_route.oauth").expressions.target.references).toContain("aws_apigatewayv2_integration.this");
+    expect(resourceAt(p, "aws_apigatewayv2_stage.this[0]").values.default_route_settings[0]).toMatchObject({ throttling_rate_limit: 100, throttling_burst_limit: 200 });
+    expect(resourceAt(p, "aws_cognito_user_pool_client.people[0]").values).toMatchObject({
+      name: "mcp-server-people",
+      generate_secret: false,
+      allowed_oauth_flows: ["code"],
+      allowed_oauth_flows_user_pool_client: true,
+      explicit_auth_flows: ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"],
+      supported_identity_providers: ["COGNITO"],
+      prevent_user_existence_errors: "ENABLED",
+      enable_token_revocation: true,
+      access_token_validity: 60,
+      refresh_token_validity: 30,
+    });
+    expect(await evaluate(example("cloudfront-waf"), {}, "aws_cognito_user_pool_client.people", ["callback_urls"])).toEqual(["https://mcp.example.com/oauth/callback"]);
+    expect(await evaluate(example("cloudfront-waf"), {}, "aws_cognito_user_pool_client.people", ["allowed_oauth_scopes"])).toEqual(["openid", "<aws_cognito_resource_server.this.identifier>/invoke"]);
+    // People sign in with a second factor; machine-only pools keep MFA off (below).
+    expect(resourceAt(p, "aws_cognito_user_pool.this[0]").values).toMatchObject({ mfa_configuration: "ON", software_token_mfa_configuration: [{ enabled: true }] });
+    expect(resourceAt(p, 'aws_cognito_user_group.tenant["default"]').values.name).toBe("tenant-default");
+    const audience = (await evaluate(example("cloudfront-waf"), {}, "aws_apigatewayv2_authorizer.this", ["jwt_configuration", "audience"])) as string[];
+    expect(audience).toEqual(['<aws_cognito_user_pool_client.tenant["default"].id>', "<aws_cognito_user_pool_client.people.id>"]);
+    const env = await environment("cloudfront-waf");
+    expect(env).toMatchObject({
+      MCP_ISSUER: "https://mcp.example.com",
+      MCP_RESOURCE_URL: "https://mcp.example.com/mcp",
+      MCP_PEOPLE_CLIENT_ID: "<aws_cognito_user_pool_client.people.id>",
+      MCP_TENANT_GROUP_PREFIX: "tenant-",
+      MCP_SIGN_IN_DOMAIN: expect.stringMatching(/^https:\/\/<aws_cognito_user_pool_domain\.this\.domain>\.auth\.<data\.aws_region\.current\.name>\.amazoncognito\.com$/),
+      MCP_JWKS_URI: expect.stringMatching(/^https:\/\/<aws_cognito_user_pool\.this\.endpoint>\/\.well-known\/jwks\.json$/),
+      MCP_OAUTH_TABLE: "mcp-server-oauth",
+      MCP_CLIENT_METADATA_HOSTS: "claude.ai,chatgpt.com,vscode.dev,code.visualstudio.com",
+      MCP_DYNAMIC_REGISTRATION: "false",
+      // Machine clients are still the allowed ones; the server adds people's client itself.
+      MCP_CLIENT_IDS: '<aws_cognito_user_pool_client.tenant["default"].id>',
+    });
+    const output = (name: string) => evaluateAt(example("cloudfront-waf"), {}, ["output", name, "value"]);
+    expect(await output("oauth_issuer")).toBe("https://mcp.example.com");
+    expect(await output("oauth_metadata_url")).toBe("https://mcp.example.com/.well-known/oauth-authorization-server");
+    expect(await output("people_client_id")).toBe("<aws_cognito_user_pool_client.people.id>");
+  });
+
+  it("enable_people_sign_in: codes and registrations in a table on the customer key with TTL, which the function alone may read and write item by item", async () => {
+    const p = await plan(example("rest-waf"));
+    expect(resourceAt(p, "aws_dynamodb_table.oauth[0]").values).toMatchObject({
+      name: "mcp-server-oauth",
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "id",
+      attribute: [{ name: "id", type: "S" }],
+      server_side_encryption: [{ enabled: true, kms_key_arn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }],
+      point_in_time_recovery: [expect.objectContaining({ enabled: true })],
+      ttl: [{ attribute_name: "expires_at", enabled: true }],
+      deletion_protection_enabled: true,
+    });
+    const policy = JSON.parse((await evaluate(example("rest-waf"), {}, "aws_iam_role_policy.oauth", ["policy"])) as string) as { Statement: Record<string, unknown>[] };
+    expect(policy.Statement).toEqual([
+      { Sid: "AuthorizationFrontItems", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: "<aws_dynamodb_table.oauth.arn>" },
+      expect.objectContaining({ Sid: "CustomerKeyThroughDynamoDB", Resource: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", Condition: { StringEquals: { "kms:ViaService": "dynamodb.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>" } } }),
+    ]);
+    expect(configurationOf(p, "aws_iam_role_policy.oauth").expressions.role.references).toContain("aws_iam_role.lambda.id");
+    expect(resourcesOf(p, "aws_cognito_user_group").map((g) => g.values.name).sort()).toEqual(["tenant-acme", "tenant-globex", "tenant-initech"]);
+    expect((await environment("rest-waf")).MCP_DYNAMIC_REGISTRATION).toBe("true");
+  });
+
+  it("enable_people_sign_in on the REST front: the front's paths are open methods of the same proxy integration, in the deployment, and the front's issuer is the stage URL", async () => {
+    const p = await plan(example("rest-waf"));
+    const paths = { authorization_server: "oauth-authorization-server", openid_configuration: "openid-configuration", authorize: "authorize", token: "token", register: "register", oauth: "oauth", oauth_callback: "callback" };
+    for (const [name, part] of Object.entries(paths)) expect(resourceAt(p, `aws_api_gateway_resource.${name}[0]`).values.path_part).toBe(part);
+    for (const route of ["GET /authorize", "GET /oauth/callback", "POST /token", "POST /register", "GET /.well-known/openid-configuration"]) {
+      expect(resourceAt(p, `aws_api_gateway_method.this["${route}"]`).values).toMatchObject({ http_method: route.split(" ")[0], authorization: "NONE" });
+      expect(resourceAt(p, `aws_api_gateway_integration.this["${route}"]`).values).toMatchObject({ type: "AWS_PROXY", integration_http_method: "POST" });
+    }
+    const ids = (await evaluateAt(example("rest-waf"), {}, ["locals", "rest_resource_ids"])) as Record<string, string>;
+    expect(Object.keys(ids).sort()).toEqual(["authorization_server", "authorize", "mcp", "oauth", "oauth_callback", "openid_configuration", "protected_resource", "protected_resource_mcp", "register", "token", "well_known"]);
+    const stageUrl = "https://<aws_api_gateway_rest_api.this.id>.execute-api.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>/v1";
+    expect((await environment("rest-waf")).MCP_ISSUER).toBe(stageUrl);
+    expect(await evaluate(example("rest-waf"), {}, "aws_cognito_user_pool_client.people", ["callback_urls"])).toEqual([`${stageUrl}/oauth/callback`]);
+  });
+
+  it("enable_people_sign_in off (the default): no front, no people's client, group, table or grant, MFA off, and the pool is the authorization server", async () => {
+    const p = await plan(example("minimal"));
+    for (const type of ["aws_cognito_user_group", "aws_dynamodb_table"]) expect(resourcesOf(p, type), type).toEqual([]);
+    expect(addressesOf(p).filter((a) => /people|oauth/.test(a))).toEqual([]);
+    expect(resourceAt(p, "aws_cognito_user_pool.this[0]").values).toMatchObject({ mfa_configuration: "OFF", software_token_mfa_configuration: [] });
+    const env = await environment("minimal");
+    expect(Object.keys(env).filter((k) => /PEOPLE|OAUTH|SIGN_IN|JWKS|CLIENT_METADATA|REGISTRATION|GROUP/.test(k))).toEqual([]);
+    expect(env.MCP_ISSUER).toBe("https://<aws_cognito_user_pool.this.endpoint>");
+    expect(outputOf(p, "oauth_issuer")).toBeNull();
+    expect(outputOf(p, "people_client_id")).toBeNull();
   });
 
   it("internal pool: pool with deletion protection and no self sign-up, resource server, one client_credentials-only client per tenant", async () => {

@@ -154,7 +154,7 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     for (const [type, resources] of Object.entries<object>(config.resource))
       for (const name of Object.keys(resources))
         expect(`${type}.${name}`).toMatch(
-          /^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency|well_known|protected_resource|protected_resource_mcp|unauthorized|all|override|stage|tenant_access|cloudfront_logs|api_gateway_cloudwatch|tenant|cors|input_rules)$/,
+          /^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency|well_known|protected_resource|protected_resource_mcp|unauthorized|all|override|stage|tenant_access|cloudfront_logs|api_gateway_cloudwatch|tenant|cors|input_rules|people|oauth|authorization_server|openid_configuration|authorize|token|register|oauth_callback)$/,
         );
   });
 });
@@ -185,6 +185,10 @@ describe("inputs", () => {
       enable_cloudfront: false,
       log_retention_days: 365,
       alarm_email_addresses: [],
+      enable_people_sign_in: false,
+      tenant_group_prefix: "tenant-",
+      client_metadata_hosts: [],
+      enable_dynamic_client_registration: false,
     });
     for (const required of ["kms_key_arn", "vpc_id", "subnet_ids", "vpc_security_group_ids"]) expect(INPUTS[required as keyof typeof INPUTS], required).not.toHaveProperty("default");
   });

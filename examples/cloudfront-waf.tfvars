@@ -18,3 +18,8 @@ waf_acl_arn                = "arn:aws:wafv2:us-east-1:111122223333:global/webacl
 # function around CloudFront and its WAF. Point origin.mcp.example.com at the custom_domain_target output.
 custom_domain_name = "origin.mcp.example.com"
 certificate_arn    = "arn:aws:acm:us-east-1:111122223333:certificate/1b2c3d4e-5f60-7182-93a4-b5c6d7e8f9a0"
+
+# People's MCP clients (Claude, ChatGPT, VS Code, Cursor) sign in at https://mcp.example.com/authorize, through the pool's
+# managed login; their client id documents may come from these hosts only. See docs/oauth.md.
+enable_people_sign_in = true
+client_metadata_hosts = ["claude.ai", "chatgpt.com", "vscode.dev", "code.visualstudio.com"]

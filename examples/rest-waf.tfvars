@@ -17,3 +17,8 @@ tenants = ["acme", "globex", "initech"]
 route_throttle_overrides = {
   "POST /mcp" = { rate_limit = 40, burst_limit = 80 }
 }
+
+# People's MCP clients sign in too, each acting for the tenant whose group (tenant-acme, ...) an administrator put them in;
+# clients without a client id document (Cursor) may register themselves. See docs/oauth.md.
+enable_people_sign_in              = true
+enable_dynamic_client_registration = true

@@ -25,6 +25,8 @@ export interface ApiGatewayProps {
   readonly publicBaseUrl: string;
   /** Whether the provider can stream REST integrations (the 6.x build). */
   readonly streamingSupported: boolean;
+  /** HCL: true when the authorization front's routes are built (`enable_people_sign_in`). */
+  readonly oauthRoutes: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export class ApiGateway extends Construct {
       logGroupArn: `${address(this.logGroup)}.arn`,
       // A custom domain is the only way in: every control on it (TLS policy, mutual TLS) would be bypassed through execute-api.
       disableExecuteApiEndpoint: CUSTOM_DOMAIN,
+      oauthRoutes: props.oauthRoutes,
     };
     this.http = new HttpApi(this, "http", { ...front, issuer: props.issuer, clientIds: props.clientIds });
     this.rest = new RestApi(this, "rest", {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformIterator, Token, Apigatewayv2Api, Apigatewayv2Authorizer, Apigatewayv2Integration, Apigatewayv2Route, Apigatewayv2Stage } from "./framework.js";
 import { address, countWhen, expr, exprList, exprNumber, forEachIn, hclList, hclObject, optionalAttr, withAddress } from "./expressions.js";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log.js";
-import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE } from "./routes.js";
+import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE, OAUTH_ROUTE_KEYS } from "./routes.js";
 import { CORS } from "../handler/http-contract.js";
 import { CORS_ENABLED } from "./rest-cors.js";
 import { input } from "./inputs.js";
@@ -27,12 +27,15 @@ export interface HttpApiProps {
   readonly clientIds: string;
   /** HCL: true when the default `execute-api` endpoint is off (a custom domain serves the API). */
   readonly disableExecuteApiEndpoint: string;
+  /** HCL: true when the authorization front's routes are built (`enable_people_sign_in`). */
+  readonly oauthRoutes: string;
 }
 
 /**
  * The HTTP API (v2) front, built when `api_type = "HTTP"`: MCP routes behind
  * the Cognito JWT authorizer with scope `mcp/invoke`, the unauthenticated
- * RFC 9728 discovery routes, one Lambda proxy integration (payload 2.0), and
+ * RFC 9728 discovery routes and, with people's sign-in, the authorization
+ * front's, one Lambda proxy integration (payload 2.0), and
  * the `$default` stage with JSON access logs and throttling that is never zero.
  */
 export class HttpApi extends Construct {
@@ -43,7 +46,7 @@ export class HttpApi extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     const built = countWhen(HTTP_FRONT);
-    const routes = (keys: readonly string[]) => `${HTTP_FRONT} ? toset(${hclList(keys)}) : toset([])`;
+    const routes = (keys: readonly string[], when?: string) => `${HTTP_FRONT}${when ? ` && ${when}` : ""} ? toset(${hclList(keys)}) : toset([])`;
 
     this.api = withAddress(new Apigatewayv2Api(this, "http-api", {
         count: built,
@@ -122,6 +125,20 @@ export class HttpApi extends Construct {
       routes(DISCOVERY_ROUTE_KEYS),
     );
 
+    const oauth = forEachIn(
+      withAddress(
+        new Apigatewayv2Route(this, "oauth-routes", {
+          apiId,
+          routeKey: expr("each.value"),
+          target,
+          // How a person's client gets a token: no token yet (the front checks each request itself).
+          authorizationType: "NONE",
+        }),
+        "oauth",
+      ),
+      routes(OAUTH_ROUTE_KEYS, props.oauthRoutes),
+    );
+
     const overrides = TerraformIterator.fromMap(Token.asAnyMap(expr(input.route_throttle_overrides)));
     this.stage = withAddress(
       new Apigatewayv2Stage(this, "stage", {
@@ -141,7 +158,7 @@ export class HttpApi extends Construct {
           throttling_burst_limit: overrides.getNumber("burst_limit"),
         }),
         // Route settings name routes by key; the routes must exist before the stage refers to them.
-        dependsOn: [mcp, discovery],
+        dependsOn: [mcp, discovery, oauth],
       }),
       "this",
     );

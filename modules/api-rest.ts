@@ -5,7 +5,7 @@ import { CORS_ENABLED, RestCors } from "./rest-cors.js";
 import { Platform } from "./platform.js";
 import { address, countWhen, expr, exprList, exprMap, exprNumber, forEachIn, hclObject, local, optionalAttr, withAddress } from "./expressions.js";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log.js";
-import { MCP_ROUTE_KEYS, MCP_SCOPE, ROUTE_KEYS } from "./routes.js";
+import { DISCOVERY_ROUTE_KEYS, MCP_ROUTE_KEYS, MCP_SCOPE, OAUTH_ROUTE_KEYS } from "./routes.js";
 import { input } from "./inputs.js";
 
 /** HCL: true when the REST API front is built. */
@@ -23,25 +23,37 @@ export const REST_STAGE = "v1";
 /** Tenant id of the unauthenticated discovery invokes of a tenant-isolated function (they carry no token, so no tenant). */
 export const DISCOVERY_TENANT = ".well-known";
 
-/** The REST resource of each path, by the name its `aws_api_gateway_resource` gets. */
-const RESOURCES: Record<string, { readonly parent: string | null; readonly pathPart: string }> = {
+/** The REST resource of each path, by the name its `aws_api_gateway_resource` gets; `oauth` ones exist with people's sign-in only. */
+const RESOURCES: Record<string, { readonly parent: string | null; readonly pathPart: string; readonly oauth?: true }> = {
   mcp: { parent: null, pathPart: "mcp" },
   well_known: { parent: null, pathPart: ".well-known" },
   protected_resource: { parent: "well_known", pathPart: "oauth-protected-resource" },
   protected_resource_mcp: { parent: "protected_resource", pathPart: "mcp" },
+  authorization_server: { parent: "well_known", pathPart: "oauth-authorization-server", oauth: true },
+  openid_configuration: { parent: "well_known", pathPart: "openid-configuration", oauth: true },
+  authorize: { parent: null, pathPart: "authorize", oauth: true },
+  token: { parent: null, pathPart: "token", oauth: true },
+  register: { parent: null, pathPart: "register", oauth: true },
+  oauth: { parent: null, pathPart: "oauth", oauth: true },
+  oauth_callback: { parent: "oauth", pathPart: "callback", oauth: true },
 };
-const RESOURCE_OF_PATH: Record<string, string> = {
-  "/mcp": "mcp",
-  "/.well-known/oauth-protected-resource": "protected_resource",
-  "/.well-known/oauth-protected-resource/mcp": "protected_resource_mcp",
-};
+/** The name of the resource of `path`: the one whose path parts, from the root, spell it. */
+function resourceOf(path: string): string {
+  const pathOf = (name: string): string => `${RESOURCES[name].parent ? pathOf(RESOURCES[name].parent!) : ""}/${RESOURCES[name].pathPart}`;
+  const found = Object.keys(RESOURCES).find((name) => pathOf(name) === path);
+  if (!found) throw new Error(`no REST resource for ${path}`);
+  return found;
+}
 
-/** HCL: the REST methods by route key (the keys `route_throttle_overrides` takes), with their method path (`mcp/POST`). */
-const METHODS = `{ ${ROUTE_KEYS.map((key) => {
-  const [method, path] = key.split(" ");
-  const authorized = (MCP_ROUTE_KEYS as readonly string[]).includes(key);
-  return `${JSON.stringify(key)} = { http_method = "${method}", resource = "${RESOURCE_OF_PATH[path]}", method_path = "${path.slice(1)}/${method}", authorized = ${authorized} }`;
-}).join(", ")} }`;
+/** HCL: the REST methods of route keys (the keys `route_throttle_overrides` takes), with their method path (`mcp/POST`). */
+const methodsOf = (keys: readonly string[]) =>
+  `{ ${keys
+    .map((key) => {
+      const [method, path] = key.split(" ");
+      const authorized = (MCP_ROUTE_KEYS as readonly string[]).includes(key);
+      return `${JSON.stringify(key)} = { http_method = "${method}", resource = "${resourceOf(path)}", method_path = "${path.slice(1)}/${method}", authorized = ${authorized} }`;
+    })
+    .join(", ")} }`;
 
 /** Props of {@link RestApi}. */
 export interface RestApiProps {
@@ -61,6 +73,8 @@ export interface RestApiProps {
   readonly platform: Platform;
   /** Whether the provider has `response_transfer_mode` (6.x); the 5.x build's input rules refuse streaming. */
   readonly streamingSupported: boolean;
+  /** HCL: true when the authorization front's paths are built (`enable_people_sign_in`). */
+  readonly oauthRoutes: string;
 }
 
 /**
@@ -96,10 +110,11 @@ export class RestApi extends Construct {
     const restApiId = expr(`${api}.id`);
 
     const resources: Record<string, string> = {};
-    for (const [name, { parent, pathPart }] of Object.entries(RESOURCES)) {
+    const withOAuth = `${REST_FRONT} && ${props.oauthRoutes}`;
+    for (const [name, { parent, pathPart, oauth }] of Object.entries(RESOURCES)) {
       const resource = withAddress(
         new ApiGatewayResource(this, `resource-${name}`, {
-          count: built,
+          count: oauth ? countWhen(withOAuth) : built,
           restApiId,
           parentId: expr(parent ? `${resources[parent]}.id` : `${api}.root_resource_id`),
           pathPart,
@@ -108,8 +123,9 @@ export class RestApi extends Construct {
       );
       resources[name] = `${address(resource)}[0]`;
     }
-    const resourceIds = local(this, "rest_resource_ids", `${REST_FRONT} ? { ${Object.entries(resources).map(([n, r]) => `${n} = ${r}.id`).join(", ")} } : {}`);
-    const methods = local(this, "rest_methods", `${REST_FRONT} ? ${METHODS} : {}`);
+    const ids = (oauth: boolean) => `{ ${Object.entries(resources).filter(([n]) => !!RESOURCES[n].oauth === oauth).map(([n, r]) => `${n} = ${r}.id`).join(", ")} }`;
+    const resourceIds = local(this, "rest_resource_ids", `${REST_FRONT} ? merge(${ids(false)}, ${props.oauthRoutes} ? ${ids(true)} : {}) : {}`);
+    const methods = local(this, "rest_methods", `${REST_FRONT} ? merge(${methodsOf([...MCP_ROUTE_KEYS, ...DISCOVERY_ROUTE_KEYS])}, ${props.oauthRoutes} ? ${methodsOf(OAUTH_ROUTE_KEYS)} : {}) : {}`);
 
     const authorizer = withAddress(
       new ApiGatewayAuthorizer(this, "authorizer", {
@@ -129,7 +145,7 @@ export class RestApi extends Construct {
           restApiId,
           resourceId: expr(`${resourceIds}[each.value.resource]`),
           httpMethod: expr("each.value.http_method"),
-          // Discovery stays open: clients read it before they hold a token (RFC 9728).
+          // Discovery and the authorization front stay open: clients use them before they hold a token (RFC 9728).
           authorization: expr('each.value.authorized ? "COGNITO_USER_POOLS" : "NONE"'),
           authorizerId: expr(`each.value.authorized ? ${address(authorizer)}[0].id : null`),
           authorizationScopes: exprList(`each.value.authorized ? ["${MCP_SCOPE}"] : null`),

@@ -41,6 +41,12 @@ export class CognitoAuth extends Construct {
   readonly tokenEndpoint: string;
   /** HCL: the user pool's ARN (a REST API's authorizer names the pool by ARN). */
   readonly userPoolArn: string;
+  /** HCL: the module pool's id; only valid where the pool is created. */
+  readonly createdPoolId: string;
+  /** HCL: the scope `mcp/invoke` as the module's resource server declares it (a reference, so a client using it is created after it). */
+  readonly createdScope: string;
+  /** HCL: the module pool's domain, where people sign in (`https://<prefix>.auth.<region>.amazoncognito.com`), null with an external pool. */
+  readonly signInDomain: string;
 
   constructor(scope: Construct, id: string, props: { readonly platform: Platform }) {
     super(scope, id);
@@ -57,11 +63,15 @@ export class CognitoAuth extends Construct {
         // Threat protection needs the Plus plan; on Essentials the mode must be OFF.
         userPoolTier: expr(`${threatProtection} ? "PLUS" : "ESSENTIALS"`),
         userPoolAddOns: { advancedSecurityMode: expr(`${threatProtection} ? "ENFORCED" : "OFF"`) },
-        // Machine clients only: nobody signs up, and no user can be created but by an administrator.
+        // Nobody signs up: machine clients are created by the tenants input, people by an administrator (AC-2).
         adminCreateUserConfig: { allowAdminCreateUserOnly: true },
       }),
       "this",
     );
+    // People sign in with a password and a second factor (IA-2(1), IA-2(2)); managed login has them set up an authenticator app at their
+    // first sign-in. Machine clients have no factor to add, so without people MFA stays off.
+    pool.addOverride("mfa_configuration", expr(`${input.enable_people_sign_in} ? "ON" : "OFF"`));
+    pool.addOverride("dynamic.software_token_mfa_configuration", { for_each: expr(`${input.enable_people_sign_in} ? [1] : []`), content: { enabled: true } });
     const poolRef = `${address(pool)}[0]`;
 
     const domain = withAddress(
@@ -84,6 +94,9 @@ export class CognitoAuth extends Construct {
       }),
       "this",
     );
+
+    this.createdPoolId = `${poolRef}.id`;
+    this.createdScope = `"\${${address(resourceServer)}[0].identifier}/${MCP_SCOPE.split("/")[1]}"`;
 
     const clients = forEachIn(
       withAddress(
@@ -122,7 +135,9 @@ export class CognitoAuth extends Construct {
     this.userPoolArn = local(this, "cognito_user_pool_arn", `${this.createsPool} ? ${optionalAttr(pool, "arn")} : ${input.cognito_user_pool_arn}`);
     // GovCloud's Cognito answers on FIPS endpoints only, its hosted domains included.
     const authHost = `\${${govCloud} ? "auth-fips" : "auth"}.\${${props.platform.region}}.amazoncognito.com`;
-    this.tokenEndpoint = `try("https://\${${address(domain)}[0].domain}.${authHost}/oauth2/token", null)`;
+    const domainUrl = `https://\${${address(domain)}[0].domain}.${authHost}`;
+    this.signInDomain = `try("${domainUrl}", null)`;
+    this.tokenEndpoint = `try("${domainUrl}/oauth2/token", null)`;
   }
 
 }

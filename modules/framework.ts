@@ -36,6 +36,7 @@ export { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-
 export { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 export { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 export { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
+export { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 export { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";

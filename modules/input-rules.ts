@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
 import { DataResource, TerraformStack } from "./framework.js";
-import { expr, withAddress } from "./expressions.js";
+import { expr, hclList, withAddress } from "./expressions.js";
 import { input, type InputName } from "./inputs.js";
 import { Platform } from "./platform.js";
 import { AwsProviderMajor, STREAMING_MIN_PROVIDER, TENANCY_MIN_PROVIDER } from "./provider.js";
 import { REST_FRONT } from "./api-rest.js";
 import { CUSTOM_DOMAIN, MUTUAL_TLS } from "./custom-domain.js";
+import { OAUTH_ROUTE_KEYS } from "./routes.js";
 import { CREATES_POOL, EXTERNAL_CLIENT_IDS, EXTERNAL_CLIENTS_GIVEN, EXTERNAL_POOL_INPUTS, MAX_ALLOWED_CLIENTS, MAX_HTTP_AUDIENCES } from "./cognito-auth.js";
 
 /**
@@ -31,6 +32,9 @@ export interface InputRule {
 
 /** HCL: how many app clients may call: one per tenant of the module's pool, or the external pool's allowed ids. */
 const ALLOWED_CLIENT_COUNT = `(${CREATES_POOL} ? length(${input.tenants}) : length(${EXTERNAL_CLIENT_IDS}))`;
+
+/** HCL: how many app clients the HTTP API's authorizer takes as its audience: those, and people's when they sign in. */
+const AUDIENCE_COUNT = `(${ALLOWED_CLIENT_COUNT} + (${input.enable_people_sign_in} ? 1 : 0))`;
 
 /** HCL: the region of `image_uri`'s repository, or "" without one. */
 const IMAGE_REGION = `try(regex("^[0-9]{12}\\\\.dkr\\\\.ecr(?:-fips)?\\\\.([a-z0-9-]+)\\\\.", ${input.image_uri})[0], "")`;
@@ -204,6 +208,34 @@ export function inputRules(p: Platform, major: AwsProviderMajor): InputRule[] {
       condition: `!(${externalPoolGiven}) || endswith(${orEmpty(input.cognito_user_pool_endpoint)}, "/\${${orEmpty(input.cognito_user_pool_id)}}")`,
       message: "cognito_user_pool_endpoint must end with cognito_user_pool_id (\"cognito-idp.<region>.amazonaws.com/<pool id>\"): the two inputs name different pools.",
     },
+    // --- People's sign-in ---------------------------------------------------------
+    {
+      input: "enable_people_sign_in",
+      condition: `!${input.enable_people_sign_in} || ${CREATES_POOL}`,
+      message:
+        "enable_people_sign_in needs the module's own user pool, whose managed login, people's app client and tenant groups it configures; with an external pool (cognito_* inputs) people sign in through your own pool's clients. Remove the cognito_* inputs, or set enable_people_sign_in = false.",
+    },
+    {
+      input: "enable_people_sign_in",
+      condition: `!(${input.enable_people_sign_in} && ${input.enable_tenant_isolation})`,
+      message:
+        "enable_people_sign_in with enable_tenant_isolation: every person's token names the same app client (the front's), and a person's tenant comes from their group, which the REST integration cannot map to X-Amz-Tenant-Id (mapping expressions take one plain claim, and cognito:groups is a list with a colon in its name). Turn one of them off.",
+    },
+    {
+      input: "enable_dynamic_client_registration",
+      condition: `!${input.enable_dynamic_client_registration} || ${input.enable_people_sign_in}`,
+      message: "enable_dynamic_client_registration is a setting of the authorization front: set enable_people_sign_in = true too, or leave it false.",
+    },
+    {
+      input: "client_metadata_hosts",
+      condition: `length(${input.client_metadata_hosts}) == 0 || ${input.enable_people_sign_in}`,
+      message: "client_metadata_hosts is a setting of the authorization front: set enable_people_sign_in = true too, or leave it empty.",
+    },
+    {
+      input: "route_throttle_overrides",
+      condition: `${input.enable_people_sign_in} || length(setintersection(keys(${input.route_throttle_overrides}), ${hclList(OAUTH_ROUTE_KEYS)})) == 0`,
+      message: `route_throttle_overrides names a route of the authorization front (\${join(", ", setintersection(keys(${input.route_throttle_overrides}), ${hclList(OAUTH_ROUTE_KEYS)}))}), which exists only with enable_people_sign_in = true: set it, or remove those keys.`,
+    },
     {
       input: "tenants",
       condition: `!(${CREATES_POOL}) || length(${input.tenants}) > 0`,
@@ -211,8 +243,8 @@ export function inputRules(p: Platform, major: AwsProviderMajor): InputRule[] {
     },
     {
       input: "tenants",
-      condition: `${REST_FRONT} || ${ALLOWED_CLIENT_COUNT} <= ${MAX_HTTP_AUDIENCES}`,
-      message: `tenants (or cognito_client_id and cognito_client_ids): the HTTP API's JWT authorizer takes at most ${MAX_HTTP_AUDIENCES} app clients as its audience (an API Gateway quota that cannot be raised), and \${${ALLOWED_CLIENT_COUNT}} are allowed. Set api_type = "REST", whose server checks up to ${MAX_ALLOWED_CLIENTS}, or use fewer clients.`,
+      condition: `${REST_FRONT} || ${AUDIENCE_COUNT} <= ${MAX_HTTP_AUDIENCES}`,
+      message: `tenants (or cognito_client_id and cognito_client_ids): the HTTP API's JWT authorizer takes at most ${MAX_HTTP_AUDIENCES} app clients as its audience (an API Gateway quota that cannot be raised), and \${${AUDIENCE_COUNT}} are allowed (people's sign-in adds its own client). Set api_type = "REST", whose server checks up to ${MAX_ALLOWED_CLIENTS}, or use fewer clients.`,
     },
     {
       input: "tenants",

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformVariable } from "./framework.js";
 import { hclList } from "./expressions.js";
 import { ROUTE_KEYS } from "./routes.js";
+import { TENANT_GROUP_PREFIX } from "../handler/http-contract.js";
 
 /** A rule a value must satisfy; `condition` is HCL that may refer only to this input. */
 export interface InputValidation {
@@ -363,6 +364,43 @@ export const INPUTS = {
     description:
       "Threat protection on the pool the module creates: the Plus feature plan with advanced security `ENFORCED` (Security Hub Cognito.1). It judges user sign-ins and token use, and blocks risky ones; machine clients' client-credentials grants are billed by Cognito's M2M pricing either way. false: the Essentials plan, no threat protection. null (the default): on, except in AWS GovCloud (US), where AWS documents it as not offered (true there plans with a warning). No effect with an external pool: configure yours.",
     default: null,
+  },
+  // --- People's sign-in (the authorization front) ---------------------------
+  enable_people_sign_in: {
+    type: "bool",
+    description:
+      "Let people's MCP clients (Claude Code, claude.ai, ChatGPT, VS Code, Cursor, the MCP Inspector) sign in: the function also serves an OAuth authorization front on the API (`/.well-known/oauth-authorization-server`, `/.well-known/openid-configuration`, `/authorize`, `/oauth/callback`, `/token`, `/register`, open and throttled like every route, behind the same WAF), which identifies clients by Client ID Metadata Document, sends people to the pool's managed login through a public app client (`<name>-people`, authorization code + PKCE) and hands their clients Cognito's access tokens, which both fronts' authorizers accept. Codes and registrations live in a DynamoDB table on `kms_key_arn`. Administrators create the people (`admin-create-user`) and put each in the group of their tenant (`tenant_group_prefix`). Needs the module's own pool, and not `enable_tenant_isolation` (people share the front's app client, which is what the REST integration would map to the tenant). See docs/oauth.md.",
+    default: false,
+  },
+  tenant_group_prefix: {
+    type: "string",
+    description:
+      "With `enable_people_sign_in`: a person's tenant is the one Cognito group they are in whose name starts with this prefix, less the prefix (group `tenant-acme`: tenant `acme`). Groups are carried in every access token and only administrators can change them. The module creates the group of each of `tenants`; a person in no such group, or in several, is refused (403) with what to do.",
+    default: TENANT_GROUP_PREFIX,
+    validation: [
+      {
+        condition: 'can(regex("^[A-Za-z0-9._:-]{1,32}$", var.tenant_group_prefix))',
+        message: "tenant_group_prefix must be 1-32 letters, digits and . _ : - (the start of Cognito group names), such as \"tenant-\".",
+      },
+    ],
+  },
+  client_metadata_hosts: {
+    type: "list(string)",
+    description:
+      "With `enable_people_sign_in`: the hosts allowed to serve Client ID Metadata Documents (the `client_id` URLs of people's MCP clients), such as `claude.ai` or `vscode.dev`. Empty: any public host. Whatever the list, documents are fetched over HTTPS only, never from a private, loopback or link-local address, at most 5 KB within 5 s.",
+    default: [],
+    validation: [
+      {
+        condition: 'alltrue([for h in var.client_metadata_hosts : can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", h))])',
+        message: "client_metadata_hosts must be lowercase DNS host names such as \"claude.ai\": no scheme, port, path or IP address.",
+      },
+    ],
+  },
+  enable_dynamic_client_registration: {
+    type: "bool",
+    description:
+      "With `enable_people_sign_in`: also let clients register themselves (RFC 7591, `POST /register`), the fallback for clients without a Client ID Metadata Document (Cursor, claude.ai's custom connectors). Off by default: anyone may register a client, so a registered client name proves nothing; registrations are public clients only, expire after 30 days and are stored on `kms_key_arn`.",
+    default: false,
   },
   // --- Sessions and tenancy -------------------------------------------------
   enable_sessions: {

@@ -16,6 +16,11 @@ export const OUTPUTS = {
   cognito_user_pool_id: "ID of the user pool whose tokens the API accepts: the module's, or `cognito_user_pool_id`.",
   tenant_client_ids:
     "Each tenant of the module's pool and the id of its app client, which is also the tenant id the server sees with `tenant_claim = \"client_id\"`. A client's secret: `aws cognito-idp describe-user-pool-client --user-pool-id <cognito_user_pool_id> --client-id <id> --query UserPoolClient.ClientSecret --output text`. Empty with an external pool.",
+  oauth_issuer:
+    "With `enable_people_sign_in`: the issuer of the authorization front people's MCP clients sign in through (the public base URL), which the protected resource metadata names as the authorization server; null without it.",
+  oauth_metadata_url:
+    "With `enable_people_sign_in`: the front's RFC 8414 metadata; behind a REST stage path (`.../v1`) clients find the same document at `<oauth_issuer>/.well-known/openid-configuration`. null without it.",
+  people_client_id: "With `enable_people_sign_in`: the public app client people sign in through at the pool's managed login (`<name>-people`); null without it.",
   sessions_table_name: "Name of the DynamoDB sessions table; null when `enable_sessions` is false.",
   alarm_topic_arn: "ARN of the SNS topic the five alarms notify; subscribe paging tools here.",
   custom_domain_target:

@@ -8,6 +8,7 @@ import { TagEverything } from "./tags.js";
 import { ImageRepository } from "./ecr-repository.js";
 import { SessionsTable } from "./sessions-table.js";
 import { CognitoAuth } from "./cognito-auth.js";
+import { PeopleSignIn } from "./people-sign-in.js";
 import { LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
 import { API_LOG_GROUP, ApiGateway } from "./api-gateway.js";
 import { STREAMING_INVOKE } from "./api-rest.js";
@@ -18,7 +19,7 @@ import { cloudfrontLogBucketName } from "./cloudfront-logs.js";
 import { InputRules } from "./input-rules.js";
 import { address, later, local } from "./expressions.js";
 import { MCP_SCOPE } from "./routes.js";
-import { SETTINGS } from "../handler/http-contract.js";
+import { OAUTH_PATHS, SETTINGS } from "../handler/http-contract.js";
 
 /** Props of {@link McpServerStack}. */
 export interface McpServerStackProps {
@@ -63,6 +64,7 @@ export class McpServerStack extends TerraformStack {
     // Built from the function's name, not read from the function: the REST deployment is create-before-destroy, and Terraform forces that on
     // everything it depends on, so a reference would make a replaced function (enable_tenant_isolation toggled) be created, under the same
     // name, before the old one is destroyed, which Lambda refuses (hashicorp/terraform#35331).
+    const people = new PeopleSignIn(this, "people", { auth, publicBaseUrl });
     const api = new ApiGateway(this, "api", {
       platform: where,
       invokeArn: local(
@@ -72,10 +74,12 @@ export class McpServerStack extends TerraformStack {
         `"arn:\${${where.partition}}:apigateway:\${${where.region}}:lambda:path/\${${STREAMING_INVOKE} ? "2021-11-15" : "2015-03-31"}/functions/arn:\${${where.partition}}:lambda:\${${where.region}}:\${${where.account}}:function:\${${input.name}}/\${${STREAMING_INVOKE} ? "response-streaming-invocations" : "invocations"}"`,
       ),
       issuer: auth.issuer,
-      clientIds: auth.clientIds,
+      // People's tokens name the front's app client: the HTTP API's authorizer checks it as their audience.
+      clientIds: local(this, "audience_client_ids", `concat(${auth.clientIds}, ${people.enabled} ? [${people.clientId}] : [])`),
       userPoolArn: auth.userPoolArn,
       publicBaseUrl,
       streamingSupported: major === 6,
+      oauthRoutes: people.enabled,
     });
     const edge = new EdgeDistribution(this, "edge", {
       platform: where,
@@ -91,7 +95,8 @@ export class McpServerStack extends TerraformStack {
     const always = [
       setting("tenantClaim", input.tenant_claim),
       setting("sessionTtlSeconds", `tostring(${input.session_ttl_seconds})`),
-      setting("issuer", auth.issuer),
+      // Clients find the authorization server here: the front when people sign in, else the pool that issues machine tokens.
+      setting("issuer", `${people.enabled} ? ${publicBaseUrl} : ${auth.issuer}`),
       setting("resourceUrl", mcpEndpoint),
       setting("scopes", `"${MCP_SCOPE}"`),
       setting("allowedOrigins", `join(",", ${input.allowed_origins})`),
@@ -100,9 +105,10 @@ export class McpServerStack extends TerraformStack {
     ];
     const withSessions = [setting("sessionsTable", sessions.tableName), setting("tenantAccessRoleArn", later("the tenant-access role's ARN", () => sessions.tenantAccessRoleArn))];
     const behindCloudFront = [setting("originVerifySecret", edge.originVerifySecret)];
+    const withPeople = people.settings.map(([name, value]) => `${name} = ${value}`);
     const settings = `merge({
 ${always.map((line) => `      ${line.replace(/^(\S+) = /, (_, name: string) => `${name.padEnd(24)} = `)}`).join("\n")}
-    }, ${SessionsTable.enabled} ? { ${withSessions.join(", ")} } : {}, ${CLOUDFRONT_ENABLED} ? { ${behindCloudFront.join(", ")} } : {})`;
+    }, ${SessionsTable.enabled} ? { ${withSessions.join(", ")} } : {}, ${CLOUDFRONT_ENABLED} ? { ${behindCloudFront.join(", ")} } : {}, ${people.enabled} ? { ${withPeople.join(", ")} } : {})`;
 
     const server = new McpFunction(this, "function", {
       platform: where,
@@ -111,6 +117,7 @@ ${always.map((line) => `      ${line.replace(/^(\S+) = /, (_, name: string) => `
       tenancySupported: major === 6,
     });
     sessions.grantTenantAccess(server.role, where);
+    people.grant(server.role, where);
     api.allowInvoke(server.function);
     const alarms = new Alarms(this, "alarms", { function: server.function, api });
 
@@ -125,6 +132,9 @@ ${always.map((line) => `      ${line.replace(/^(\S+) = /, (_, name: string) => `
       cognito_client_id: `length(${auth.clientIds}) == 1 ? ${auth.clientIds}[0] : null`,
       cognito_user_pool_id: auth.userPoolId,
       tenant_client_ids: auth.tenantClientIds,
+      oauth_issuer: people.issuer,
+      oauth_metadata_url: `${people.enabled} ? "\${${publicBaseUrl}}${OAUTH_PATHS.metadata}" : null`,
+      people_client_id: people.clientId,
       sessions_table_name: sessions.tableName,
       alarm_topic_arn: `${address(alarms.topic)}.arn`,
       custom_domain_target: api.domain.target,

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { OAUTH_TABLE_KEY } from "../oauth/dynamo-store.js";
+import { OAUTH_TABLE_KEY } from "../oauth/store.js";
 import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY } from "../session-schema.js";
 
 /** Client settings that reach a local DynamoDB (credentials are required by the SDK, never checked). */

@@ -2,11 +2,7 @@ import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { awsClientSettings } from "../aws-clients.js";
-import type { OAuthRecordKind, OAuthStore } from "./store.js";
-
-/** The authorization front's table: one partition key, and the attribute DynamoDB's TTL removes expired items by. */
-export const OAUTH_TABLE_KEY = "id";
-export const OAUTH_TTL_ATTRIBUTE = "expires_at";
+import { OAUTH_TABLE_KEY, OAUTH_TTL_ATTRIBUTE, type OAuthRecordKind, type OAuthStore } from "./store.js";
 
 /** Options of {@link DynamoOAuthStore}. */
 export interface DynamoOAuthStoreOptions {

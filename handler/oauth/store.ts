@@ -13,3 +13,12 @@ export interface OAuthStore {
 }
 
 export type OAuthRecordKind = "pending" | "code" | "client";
+
+/**
+ * The DynamoDB table's schema, shared with the table the infrastructure creates
+ * (modules/people-sign-in.ts): one partition key, and the attribute DynamoDB's TTL removes expired items by.
+ */
+export const OAUTH_TABLE_KEY = "id";
+export const OAUTH_TTL_ATTRIBUTE = "expires_at";
+/** What the store does to the table: nothing else is granted. */
+export const OAUTH_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"];
