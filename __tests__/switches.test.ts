@@ -354,13 +354,13 @@ describe.concurrent("resource properties for every switch", () => {
       access_token_validity: 60,
       refresh_token_validity: 30,
     });
-    expect(await evaluate(example("cloudfront-waf"), {}, "aws_cognito_user_pool_client.people", ["callback_urls"])).toEqual(["https://mcp.example.com/oauth/callback"]);
-    expect(await evaluate(example("cloudfront-waf"), {}, "aws_cognito_user_pool_client.people", ["allowed_oauth_scopes"])).toEqual(["openid", "<aws_cognito_resource_server.this.identifier>/invoke"]);
+    expect(await evaluate(example("cloudfront-waf"), {}, "aws_cognito_user_pool_client.people", ["callback_urls", "0"])).toBe("https://mcp.example.com/oauth/callback");
+    expect(await evaluate(example("cloudfront-waf"), {}, "aws_cognito_user_pool_client.people", ["allowed_oauth_scopes", "1"])).toBe("<aws_cognito_resource_server.this.identifier>/invoke");
     // People sign in with a second factor; machine-only pools keep MFA off (below).
     expect(resourceAt(p, "aws_cognito_user_pool.this[0]").values).toMatchObject({ mfa_configuration: "ON", software_token_mfa_configuration: [{ enabled: true }] });
     expect(resourceAt(p, 'aws_cognito_user_group.tenant["default"]').values.name).toBe("tenant-default");
     const audience = (await evaluate(example("cloudfront-waf"), {}, "aws_apigatewayv2_authorizer.this", ["jwt_configuration", "audience"])) as string[];
-    expect(audience).toEqual(['<aws_cognito_user_pool_client.tenant["default"].id>', "<aws_cognito_user_pool_client.people.id>"]);
+    expect(audience).toEqual(["<aws_cognito_user_pool_client.tenant.id>", "<aws_cognito_user_pool_client.people.id>"]);
     const env = await environment("cloudfront-waf");
     expect(env).toMatchObject({
       MCP_ISSUER: "https://mcp.example.com",
@@ -369,11 +369,11 @@ describe.concurrent("resource properties for every switch", () => {
       MCP_TENANT_GROUP_PREFIX: "tenant-",
       MCP_SIGN_IN_DOMAIN: expect.stringMatching(/^https:\/\/<aws_cognito_user_pool_domain\.this\.domain>\.auth\.<data\.aws_region\.current\.name>\.amazoncognito\.com$/),
       MCP_JWKS_URI: expect.stringMatching(/^https:\/\/<aws_cognito_user_pool\.this\.endpoint>\/\.well-known\/jwks\.json$/),
-      MCP_OAUTH_TABLE: "mcp-server-oauth",
+      MCP_OAUTH_TABLE: "<aws_dynamodb_table.oauth.name>",
       MCP_CLIENT_METADATA_HOSTS: "claude.ai,chatgpt.com,vscode.dev,code.visualstudio.com",
       MCP_DYNAMIC_REGISTRATION: "false",
       // Machine clients are still the allowed ones; the server adds people's client itself.
-      MCP_CLIENT_IDS: '<aws_cognito_user_pool_client.tenant["default"].id>',
+      MCP_CLIENT_IDS: "<aws_cognito_user_pool_client.tenant.id>",
     });
     const output = (name: string) => evaluateAt(example("cloudfront-waf"), {}, ["output", name, "value"]);
     expect(await output("oauth_issuer")).toBe("https://mcp.example.com");
@@ -415,13 +415,13 @@ describe.concurrent("resource properties for every switch", () => {
     expect(Object.keys(ids).sort()).toEqual(["authorization_server", "authorize", "mcp", "oauth", "oauth_callback", "openid_configuration", "protected_resource", "protected_resource_mcp", "register", "token", "well_known"]);
     const stageUrl = "https://<aws_api_gateway_rest_api.this.id>.execute-api.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>/v1";
     expect((await environment("rest-waf")).MCP_ISSUER).toBe(stageUrl);
-    expect(await evaluate(example("rest-waf"), {}, "aws_cognito_user_pool_client.people", ["callback_urls"])).toEqual([`${stageUrl}/oauth/callback`]);
+    expect(await evaluate(example("rest-waf"), {}, "aws_cognito_user_pool_client.people", ["callback_urls", "0"])).toBe(`${stageUrl}/oauth/callback`);
   });
 
   it("enable_people_sign_in off (the default): no front, no people's client, group, table or grant, MFA off, and the pool is the authorization server", async () => {
     const p = await plan(example("minimal"));
     for (const type of ["aws_cognito_user_group", "aws_dynamodb_table"]) expect(resourcesOf(p, type), type).toEqual([]);
-    expect(addressesOf(p).filter((a) => /people|oauth/.test(a))).toEqual([]);
+    expect(addressesOf(p).filter((a) => /\.(people|oauth)\[/.test(a))).toEqual([]);
     expect(resourceAt(p, "aws_cognito_user_pool.this[0]").values).toMatchObject({ mfa_configuration: "OFF", software_token_mfa_configuration: [] });
     const env = await environment("minimal");
     expect(Object.keys(env).filter((k) => /PEOPLE|OAUTH|SIGN_IN|JWKS|CLIENT_METADATA|REGISTRATION|GROUP/.test(k))).toEqual([]);
@@ -470,7 +470,7 @@ describe.concurrent("resource properties for every switch", () => {
 
     it("one app client per tenant; the server allows them all (and the HTTP authorizer takes them as its audience); the output maps each tenant to its client", async () => {
       const p = await planOver([POOL, client("acme"), client("globex")], example(base), { tenants: ["globex", "acme"] });
-      expect(resourcesOf(p, "aws_cognito_user_pool_client").map((c) => c.values.name).sort()).toEqual(["mcp-server-acme", "mcp-server-globex"]);
+      expect(resourcesOf(p, "aws_cognito_user_pool_client").filter((c) => c.name === "tenant").map((c) => c.values.name).sort()).toEqual(["mcp-server-acme", "mcp-server-globex"]);
       const ids = ["acme-client-id-0123456789", "globex-client-id-0123456789"];
       if (front === "HTTP") expect(resourceAt(p, "aws_apigatewayv2_authorizer.this[0]").values.jwt_configuration[0].audience).toEqual(ids);
       // The function's environment is known only after apply (it holds the API's URL): evaluated with its references as placeholders.

@@ -43,7 +43,7 @@ export class CognitoAuth extends Construct {
   readonly userPoolArn: string;
   /** HCL: the module pool's id; only valid where the pool is created. */
   readonly createdPoolId: string;
-  /** HCL: the scope `mcp/invoke` as the module's resource server declares it (a reference, so a client using it is created after it). */
+  /** Terraform template of the scope `mcp/invoke` as the module's resource server declares it (a reference, so a client using it is created after it). */
   readonly createdScope: string;
   /** HCL: the module pool's domain, where people sign in (`https://<prefix>.auth.<region>.amazoncognito.com`), null with an external pool. */
   readonly signInDomain: string;
@@ -96,7 +96,7 @@ export class CognitoAuth extends Construct {
     );
 
     this.createdPoolId = `${poolRef}.id`;
-    this.createdScope = `"\${${address(resourceServer)}[0].identifier}/${MCP_SCOPE.split("/")[1]}"`;
+    this.createdScope = `\${${address(resourceServer)}[0].identifier}/${MCP_SCOPE.split("/")[1]}`;
 
     const clients = forEachIn(
       withAddress(
@@ -107,7 +107,7 @@ export class CognitoAuth extends Construct {
           allowedOauthFlowsUserPoolClient: true,
           allowedOauthFlows: ["client_credentials"],
           // Referencing the resource server orders its creation before the client that uses its scope.
-          allowedOauthScopes: [`\${${address(resourceServer)}[0].identifier}/${MCP_SCOPE.split("/")[1]}`],
+          allowedOauthScopes: [this.createdScope],
           explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
           supportedIdentityProviders: ["COGNITO"],
           preventUserExistenceErrors: "ENABLED",

@@ -53,7 +53,7 @@ export class PeopleSignIn extends Construct {
         generateSecret: false,
         allowedOauthFlowsUserPoolClient: true,
         allowedOauthFlows: ["code"],
-        allowedOauthScopes: ["openid", expr(auth.createdScope)],
+        allowedOauthScopes: ["openid", auth.createdScope],
         callbackUrls: [`\${${props.publicBaseUrl}}${OAUTH_PATHS.callback}`],
         supportedIdentityProviders: ["COGNITO"],
         // SRP for managed login (the password never leaves the browser), refresh for the front's refresh grant.
