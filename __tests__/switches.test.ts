@@ -354,8 +354,9 @@ describe.concurrent("resource properties for every switch", () => {
       access_token_validity: 60,
       refresh_token_validity: 30,
     });
-    expect(await evaluate(example("cloudfront-waf"), {}, "aws_cognito_user_pool_client.people", ["callback_urls", "0"])).toBe("https://mcp.example.com/oauth/callback");
-    expect(await evaluate(example("cloudfront-waf"), {}, "aws_cognito_user_pool_client.people", ["allowed_oauth_scopes", "1"])).toBe("<aws_cognito_resource_server.this.identifier>/invoke");
+    expect(resourceAt(p, "aws_cognito_user_pool_client.people[0]").values.callback_urls).toEqual(["https://mcp.example.com/oauth/callback"]);
+    // The scope is the resource server's (known after apply), so the client is created after it.
+    expect(configurationOf(p, "aws_cognito_user_pool_client.people").expressions.allowed_oauth_scopes.references).toContain("aws_cognito_resource_server.this");
     // People sign in with a second factor; machine-only pools keep MFA off (below).
     expect(resourceAt(p, "aws_cognito_user_pool.this[0]").values).toMatchObject({ mfa_configuration: "ON", software_token_mfa_configuration: [{ enabled: true }] });
     expect(resourceAt(p, 'aws_cognito_user_group.tenant["default"]').values.name).toBe("tenant-default");
@@ -375,10 +376,9 @@ describe.concurrent("resource properties for every switch", () => {
       // Machine clients are still the allowed ones; the server adds people's client itself.
       MCP_CLIENT_IDS: "<aws_cognito_user_pool_client.tenant.id>",
     });
-    const output = (name: string) => evaluateAt(example("cloudfront-waf"), {}, ["output", name, "value"]);
-    expect(await output("oauth_issuer")).toBe("https://mcp.example.com");
-    expect(await output("oauth_metadata_url")).toBe("https://mcp.example.com/.well-known/oauth-authorization-server");
-    expect(await output("people_client_id")).toBe("<aws_cognito_user_pool_client.people.id>");
+    expect(outputOf(p, "oauth_issuer")).toBe("https://mcp.example.com");
+    expect(outputOf(p, "oauth_metadata_url")).toBe("https://mcp.example.com/.well-known/oauth-authorization-server");
+    expect(p.output_changes.people_client_id.after_unknown).toBe(true);
   });
 
   it("enable_people_sign_in: codes and registrations in a table on the customer key with TTL, which the function alone may read and write item by item", async () => {
@@ -400,7 +400,6 @@ describe.concurrent("resource properties for every switch", () => {
     ]);
     expect(configurationOf(p, "aws_iam_role_policy.oauth").expressions.role.references).toContain("aws_iam_role.lambda.id");
     expect(resourcesOf(p, "aws_cognito_user_group").map((g) => g.values.name).sort()).toEqual(["tenant-acme", "tenant-globex", "tenant-initech"]);
-    expect((await environment("rest-waf")).MCP_DYNAMIC_REGISTRATION).toBe("true");
   });
 
   it("enable_people_sign_in on the REST front: the front's paths are open methods of the same proxy integration, in the deployment, and the front's issuer is the stage URL", async () => {
@@ -411,11 +410,14 @@ describe.concurrent("resource properties for every switch", () => {
       expect(resourceAt(p, `aws_api_gateway_method.this["${route}"]`).values).toMatchObject({ http_method: route.split(" ")[0], authorization: "NONE" });
       expect(resourceAt(p, `aws_api_gateway_integration.this["${route}"]`).values).toMatchObject({ type: "AWS_PROXY", integration_http_method: "POST" });
     }
-    const ids = (await evaluateAt(example("rest-waf"), {}, ["locals", "rest_resource_ids"])) as Record<string, string>;
-    expect(Object.keys(ids).sort()).toEqual(["authorization_server", "authorize", "mcp", "oauth", "oauth_callback", "openid_configuration", "protected_resource", "protected_resource_mcp", "register", "token", "well_known"]);
-    const stageUrl = "https://<aws_api_gateway_rest_api.this.id>.execute-api.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>/v1";
-    expect((await environment("rest-waf")).MCP_ISSUER).toBe(stageUrl);
-    expect(await evaluate(example("rest-waf"), {}, "aws_cognito_user_pool_client.people", ["callback_urls", "0"])).toBe(`${stageUrl}/oauth/callback`);
+    // A change to any of them deploys the stage again.
+    expect(configurationOf(p, "aws_api_gateway_deployment.this").expressions.triggers.references).toContain("local.rest_resource_ids");
+    for (const name of Object.keys(paths)) expect(synthesized().locals.rest_resource_ids).toContain(`${name} = aws_api_gateway_resource.${name}[0].id`);
+    const env = await environment("rest-waf");
+    expect(env.MCP_ISSUER).toBe("https://<aws_api_gateway_rest_api.this.id>.execute-api.<data.aws_region.current.name>.<data.aws_partition.current.dns_suffix>/v1");
+    expect(env.MCP_DYNAMIC_REGISTRATION).toBe("true");
+    // The callback is the front's, on the same base URL as its issuer.
+    expect(synthesized().resource.aws_cognito_user_pool_client.people.callback_urls).toEqual([`\${local.public_base_url}/oauth/callback`]);
   });
 
   it("enable_people_sign_in off (the default): no front, no people's client, group, table or grant, MFA off, and the pool is the authorization server", async () => {

@@ -33,8 +33,18 @@ export async function evaluate(base: string, overrides: Vars, address: string, p
   return evaluateAt(base, overrides, ["resource", type, name, ...path]);
 }
 
+/** Each expression is evaluated once per test file (each takes a plan of its own): tests ask for the same environment often. */
+const evaluated = new Map<string, Promise<unknown>>();
+
 /** Like {@link evaluate}, for any expression of the synthesized configuration, named by its path in it (e.g. `["provider", "aws", "0", "region"]`). */
-export async function evaluateAt(base: string, overrides: Vars, path: string[]): Promise<unknown> {
+export function evaluateAt(base: string, overrides: Vars, path: string[]): Promise<unknown> {
+  const key = JSON.stringify([base, overrides, path]);
+  let value = evaluated.get(key);
+  if (!value) evaluated.set(key, (value = evaluateOnce(base, overrides, path)));
+  return value;
+}
+
+async function evaluateOnce(base: string, overrides: Vars, path: string[]): Promise<unknown> {
   let value: unknown = synthesized();
   for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
   const where = path.join(".");
