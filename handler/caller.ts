@@ -9,6 +9,8 @@ export interface Caller {
   readonly principal: string;
   /** The 2025-era session the request belongs to, if any. */
   readonly sessionId?: string;
+  /** The client's W3C trace context (`traceparent`), when it sent a valid one: a tool's own calls may carry it on. */
+  readonly traceparent?: string;
 }
 
 /** The caller as the SDK carries it to a tool: API Gateway verified the token, so the server never sees or keeps it. */
@@ -19,6 +21,6 @@ export function authInfoOf(caller: Caller, claims: GatewayRequest["claims"]): Au
 
 /** The caller back from the SDK's {@link AuthInfo}, as {@link authInfoOf} put it there. */
 export function callerOf(authInfo: AuthInfo | undefined): Caller {
-  const extra = authInfo?.extra as { tenant?: string; principal?: string } | undefined;
-  return { tenant: extra?.tenant ?? "", principal: extra?.principal ?? "" };
+  const extra = authInfo?.extra as { tenant?: string; principal?: string; traceparent?: string } | undefined;
+  return { tenant: extra?.tenant ?? "", principal: extra?.principal ?? "", ...(extra?.traceparent && { traceparent: extra.traceparent }) };
 }

@@ -20,7 +20,10 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): McpAppOptions {
   const issuer = setting("issuer") || undefined;
   const resourceUrl = setting("resourceUrl") || undefined;
   const peopleClientId = setting("peopleClientId");
+  const namespace = setting("metricsNamespace");
   return {
+    // The Service dimension is the function's name, which Lambda sets.
+    ...(namespace && { metrics: { namespace, service: env.AWS_LAMBDA_FUNCTION_NAME || "mcp-server", tenantDimension: flag(env, "metricsTenantDimension") } }),
     ...(peopleClientId && {
       people: { clientId: peopleClientId, tenantGroupPrefix: setting("tenantGroupPrefix") || TENANT_GROUP_PREFIX },
       authorizationFront: authorizationFront(env, peopleClientId, scopes, issuer, resourceUrl),

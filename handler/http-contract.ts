@@ -94,6 +94,10 @@ export const SETTINGS = {
   clientMetadataHosts: "MCP_CLIENT_METADATA_HOSTS",
   /** "true" when clients may register dynamically (RFC 7591). */
   dynamicRegistration: "MCP_DYNAMIC_REGISTRATION",
+  /** The CloudWatch namespace of the metrics each request's log line carries; none without it. */
+  metricsNamespace: "MCP_METRICS_NAMESPACE",
+  /** "true" when the metrics also carry a Tenant dimension. */
+  metricsTenantDimension: "MCP_METRICS_TENANT_DIMENSION",
   /** "true" when API Gateway invokes the function with response streaming: the entry answers through Lambda's streaming API. */
   responseStreaming: "MCP_RESPONSE_STREAMING",
 } as const;

@@ -1,4 +1,4 @@
-import { authInfoOf } from "./caller.js";
+import { authInfoOf, type Caller } from "./caller.js";
 import { corsHeaders } from "./cors.js";
 import { Deadline, DeadlineExceededError } from "./deadline.js";
 import { discovery } from "./discovery.js";
@@ -9,7 +9,9 @@ import { DISCOVERY_PATHS, MCP_PATH } from "./http-contract.js";
 import { type HttpRequest, type HttpResponse, jsonRpcError, printable, problem } from "./http-message.js";
 import { readBody } from "./request-body.js";
 import { checkClient, checkOrigin, checkOriginSecret, checkScope, identify, type PeopleSettings } from "./request-checks.js";
-import { describeBody, errorCode, loggedRoute, type RequestFacts, type RequestLog, sessionDigest, writeRequestLog } from "./request-log.js";
+import { describeBody, errorCode, loggedRoute, type RequestFacts, type RequestLog, requestLogWriter, sessionDigest } from "./request-log.js";
+import type { MetricsSettings } from "./request-metrics.js";
+import { traceparentOf } from "./trace-context.js";
 import { createSessionLayer, isLegacy } from "./session-layer.js";
 import { SessionStoreRejectedError, SessionStoreUnavailableError, type SessionStore } from "./sessions.js";
 import { createStatelessLayer } from "./stateless-layer.js";
@@ -46,8 +48,10 @@ export interface McpAppOptions {
   readonly deadlineMarginMs?: number;
   /** The tools the server offers. @default TOOLS, every tool under handler/tools/ */
   readonly tools?: readonly Tool[];
-  /** Where the one line per request goes. Default: stdout as JSON, which Lambda sends to CloudWatch. */
+  /** Where the one line per request goes. Default: stdout as JSON, which Lambda sends to CloudWatch, with {@link metrics}. */
   readonly log?: (entry: RequestLog) => void;
+  /** The CloudWatch metrics each request's log line carries (Embedded Metric Format); none when absent. */
+  readonly metrics?: MetricsSettings;
   /** People signed in through the authorization front: which client their tokens name, and the claim that names their tenant. */
   readonly people?: PeopleSettings;
   /** The authorization front (handler/oauth/authorization-front.ts): it answers its own paths, open like discovery. */
@@ -88,7 +92,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   const toolNames = new Set(tools.map((tool) => tool.name));
   const serveModern = createStatelessLayer(tools, options.streaming);
   const serveLegacy = createSessionLayer(options.sessions, tools, options.streaming);
-  const log = options.log ?? writeRequestLog;
+  const log = options.log ?? requestLogWriter(options.metrics);
   // People's tokens name the front's app client: on a list of allowed clients, it is one of them.
   const allowedClients = options.allowedClients?.length && options.people ? [...options.allowedClients, options.people.clientId] : options.allowedClients;
 
@@ -110,11 +114,12 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     // A browser at an allowed origin may read the answer (REST and local fronts; the HTTP API's CORS configuration does the same).
     const cors = corsHeaders(request.headers.get("origin"), options.allowedOrigins);
     if (cors["access-control-allow-origin"]) response = { ...response, headers: { ...response.headers, ...cors } };
-    const finish = (streamed?: Pick<RequestLog, "events" | "streamedMs">) => {
+    const finish = (streamed?: Streamed) => {
       deadline.clear();
       // A subscription ends at the deadline by design; anything else it cut was cut short.
       if (deadline.passed && facts.method !== "subscriptions/listen") facts.error ??= "deadline";
       if (!facts.error && response.status >= 400) facts.error = errorCode(response);
+      if (!facts.error && facts.method === "tools/call" && (streamed?.toolError || (response.body !== undefined && isToolError(response.body)))) facts.error = "tool";
       const sessionId = response.headers["mcp-session-id"] ?? request.headers.get("mcp-session-id");
       const version = request.headers.get("mcp-protocol-version");
       log({
@@ -126,7 +131,7 @@ export function createMcpApp(options: McpAppOptions): McpApp {
         ...(version !== undefined && { protocolVersion: printable(version) }),
         status: response.status,
         durationMs: Date.now() - started,
-        ...streamed,
+        ...(streamed && { events: streamed.events, streamedMs: streamed.streamedMs }),
       });
     };
     if (!response.stream) {
@@ -177,10 +182,13 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     const { body, refused: unreadable } = readBody(request);
     Object.assign(facts, describeBody(body, toolNames));
     if (unreadable) return unreadable;
+    facts.traceparent = traceparentOf(request.headers.get("traceparent"), body);
+    // The tool gets the client's trace context, so that its own calls can join the trace.
+    const traced: Caller = facts.traceparent ? { ...caller, traceparent: facts.traceparent } : caller;
 
     try {
-      const authInfo = authInfoOf(caller, gateway.claims);
-      if (isLegacy(request, body)) return await serveLegacy(request, body, caller, authInfo, deadline);
+      const authInfo = authInfoOf(traced, gateway.claims);
+      if (isLegacy(request, body)) return await serveLegacy(request, body, traced, authInfo, deadline);
       return await serveModern(request, body, authInfo, deadline);
     } catch (error) {
       if (error instanceof SessionStoreUnavailableError) {
@@ -210,16 +218,32 @@ export function createMcpApp(options: McpAppOptions): McpApp {
   return { handle, refuse };
 }
 
-/** `stream`, counting its events; `finish` gets the count and how long the stream ran once it ends, however it ends. */
-async function* logged(stream: AsyncIterable<string>, finish: (streamed: Pick<RequestLog, "events" | "streamedMs">) => void): AsyncIterable<string> {
+/** What a streamed answer's log line records: its events, how long it ran, and whether a tool's result in it was an error. */
+type Streamed = Pick<RequestLog, "events" | "streamedMs"> & { readonly toolError?: boolean };
+
+/** `stream`, counting its events; `finish` gets the count, how long the stream ran and whether it carried a tool's error, once it ends, however it ends. */
+async function* logged(stream: AsyncIterable<string>, finish: (streamed: Streamed) => void): AsyncIterable<string> {
   const opened = Date.now();
   let events = 0;
+  let toolError = false;
   try {
     for await (const chunk of stream) {
       events += countEvents(chunk);
+      toolError ||= chunk.split("\n").some((line) => line.startsWith("data:") && isToolError(line.slice(5)));
       yield chunk;
     }
   } finally {
-    finish({ events, streamedMs: Date.now() - opened });
+    finish({ events, streamedMs: Date.now() - opened, toolError });
+  }
+}
+
+/** Whether a JSON-RPC answer is a tool's error result (`result.isError`); the text is parsed only when it can be one. */
+function isToolError(text: string): boolean {
+  if (!text.includes('"isError":true')) return false;
+  try {
+    const message = JSON.parse(text) as { result?: { isError?: unknown } } | { result?: { isError?: unknown } }[];
+    return (Array.isArray(message) ? message : [message]).some((m) => m?.result?.isError === true);
+  } catch {
+    return false;
   }
 }

@@ -1,5 +1,6 @@
 import { DISCOVERY_PATHS, MCP_PATH, OAUTH_PATHS } from "./http-contract.js";
 import type { HttpResponse } from "./http-message.js";
+import { metricsOf, type MetricsSettings } from "./request-metrics.js";
 
 /**
  * The audit line of one request (AU-2, AU-3): who, what, outcome. Never the
@@ -7,7 +8,10 @@ import type { HttpResponse } from "./http-message.js";
  */
 export interface RequestLog {
   readonly requestId: string;
+  /** The X-Ray trace id of the invocation. */
   readonly traceId?: string;
+  /** The client's W3C `traceparent` (header or `_meta`), when valid. */
+  readonly traceparent?: string;
   readonly tenant?: string;
   readonly principal?: string;
   /** First 16 hex digits of SHA-256 of the session id. */
@@ -26,7 +30,7 @@ export interface RequestLog {
   /** A streamed answer (SSE): how many JSON-RPC messages it carried, and how long it was open. */
   readonly events?: number;
   readonly streamedMs?: number;
-  /** `deadline` when the request's deadline cut it; else the class of a thrown error, or the JSON-RPC (`jsonrpc:<code>`) or OAuth (`oauth:<error>`) error of an error answer. */
+  /** `deadline` when the request's deadline cut it; else the class of a thrown error, the JSON-RPC (`jsonrpc:<code>`) or OAuth (`oauth:<error>`) error of an error answer, or `tool` for a tool's error result. */
   readonly error?: string;
   /** Behind a session store error: the AWS error name or system error code (never its message, which may quote data). */
   readonly cause?: string;
@@ -37,9 +41,17 @@ export interface RequestLog {
 /** What a request has revealed about itself so far, for its log line; each step of the request adds to it. */
 export type RequestFacts = { -readonly [K in keyof RequestLog]?: RequestLog[K] };
 
-/** The default destination: one JSON line on stdout, which Lambda sends to CloudWatch. */
-export function writeRequestLog(entry: RequestLog): void {
-  console.log(JSON.stringify({ level: "INFO", message: "request", ...entry }));
+/**
+ * The default destination: one JSON line on stdout, which Lambda sends to CloudWatch, carrying the
+ * request's metrics (request-metrics.ts) when `metrics` is given. Written to stdout itself, not
+ * through `console`: with Lambda's JSON log format the runtime wraps console output in an object of
+ * its own, where CloudWatch would not find the metrics
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Libraries.html).
+ */
+export function requestLogWriter(metrics?: MetricsSettings): (entry: RequestLog) => void {
+  return (entry) => {
+    process.stdout.write(`${JSON.stringify({ level: "INFO", message: "request", ...entry, ...(metrics && metricsOf(entry, metrics)) })}\n`);
+  };
 }
 
 /**
