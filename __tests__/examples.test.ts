@@ -11,6 +11,8 @@ const ALWAYS = [
   "aws_cloudwatch_metric_alarm.lambda_duration",
   "aws_cloudwatch_metric_alarm.lambda_errors",
   "aws_cloudwatch_metric_alarm.lambda_throttles",
+  "aws_cloudwatch_dashboard.this",
+  ...["cold-starts", "refused-requests", "slowest-requests", "tenant-requests", "tool-failures"].map((q) => `aws_cloudwatch_query_definition.this["${q}"]`),
   "aws_iam_role.lambda",
   "aws_iam_role_policy.lambda",
   "aws_lambda_function.this",
@@ -78,7 +80,15 @@ const emails = (...addresses: string[]) => addresses.map((a) => `aws_sns_topic_s
 const EXPECTED: Record<string, string[]> = {
   minimal: [...ALWAYS, ...HTTP_FRONT, ...internalPool(), ...OWN_REPOSITORY, ...emails("oncall@example.com")],
   "external-pool": [...ALWAYS, ...HTTP_FRONT],
-  sessions: [...ALWAYS, ...HTTP_FRONT, ...internalPool("acme", "globex"), ...OWN_REPOSITORY, ...SESSIONS, ...emails("oncall@example.com", "security@example.com")],
+  sessions: [
+    ...ALWAYS,
+    ...HTTP_FRONT,
+    ...internalPool("acme", "globex"),
+    ...OWN_REPOSITORY,
+    ...SESSIONS,
+    ...emails("oncall@example.com", "security@example.com"),
+    ...["tool_error_rate", "api_4xx", "session_not_found", "store_unavailable"].map((a) => `aws_cloudwatch_metric_alarm.${a}[0]`),
+  ],
   "cloudfront-waf": [...ALWAYS, ...HTTP_FRONT, ...internalPool(), ...people("HTTP"), ...OWN_REPOSITORY, ...CLOUDFRONT, "aws_apigatewayv2_domain_name.this[0]", "aws_apigatewayv2_api_mapping.this[0]"],
   "rest-waf": [
     ...ALWAYS,

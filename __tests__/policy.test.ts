@@ -206,7 +206,7 @@ describe("CloudWatch and SNS", () => {
     everyExample((p, name) => {
       for (const r of resourcesOf(p, "aws_cloudwatch_metric_alarm")) {
         expect(r.values.actions_enabled, name).toBe(true);
-        expect(configurationOf(p, r.address).expressions.alarm_actions.references, name).toContain("aws_sns_topic.alarms.arn");
+        expect(configurationOf(p, r.address.replace(/\[\d+\]$/, "")).expressions.alarm_actions.references, name).toContain("aws_sns_topic.alarms.arn");
       }
     });
   });

@@ -432,6 +432,68 @@ describe.concurrent("resource properties for every switch", () => {
     expect(outputOf(p, "people_client_id")).toBeNull();
   });
 
+  describe.each([
+    ["HTTP", "sessions", { count: "Count", client: "4xx", server: "5xx", latency: "Latency" }, ["ApiId", "<aws_apigatewayv2_api.this.id>", "Stage", "$default"]],
+    ["REST", "rest-waf", { count: "Count", client: "4XXError", server: "5XXError", latency: "Latency" }, ["ApiName", "mcp-server", "Stage", "v1"]],
+  ] as const)("the dashboard on the %s front", (_front, base, gatewayMetrics, gatewayDimensions) => {
+    it("is valid JSON whose widgets read the server's metrics in its namespace, the front's own gateway metrics and the function's, in the deployment's region", async () => {
+      const body = JSON.parse((await evaluate(example(base), {}, "aws_cloudwatch_dashboard.this", ["dashboard_body"])) as string) as { widgets: { type: string; x: number; y: number; width: number; height: number; properties: Record<string, any> }[] };
+      const tenants = base === "sessions";
+      expect(body.widgets).toHaveLength(tenants ? 11 : 10);
+      for (const w of body.widgets) {
+        expect(w.properties.region, w.properties.title).toBe("<data.aws_region.current.name>");
+        expect(w.x + w.width, w.properties.title).toBeLessThanOrEqual(24);
+      }
+      const metricRows = body.widgets.filter((w) => w.type === "metric").flatMap((w) => w.properties.metrics as unknown[][]);
+      const searches = metricRows.map((row) => (row[0] as { expression?: string }).expression).filter((e): e is string => e !== undefined);
+      for (const search of searches) {
+        const [, namespace, dimensions, metric] = /SEARCH\('\{([^,]+),([^}]+)\} Service="mcp-server" MetricName="(\w+)"/.exec(search)!;
+        expect(namespace, search).toBe("MCPServer");
+        // Each search names a dimension set the handler writes, and one of its metrics.
+        expect(["Service,Method", "Service,Method,Tool", "Service,ErrorClass", "Service,SessionEvent", "Service,Tenant"], search).toContain(dimensions);
+        expect(["Requests", "Errors", "Duration", "Sessions"], search).toContain(metric);
+      }
+      expect(searches.some((s) => s.startsWith("SORT(SEARCH('{MCPServer,Service,Tenant}"))).toBe(tenants);
+      const gateway = metricRows.filter((row) => row[0] === "AWS/ApiGateway");
+      expect(gateway.map((row) => row[1]).sort()).toEqual([gatewayMetrics.count, gatewayMetrics.client, gatewayMetrics.server, gatewayMetrics.latency].sort());
+      for (const row of gateway) expect(row.slice(2, 6)).toEqual([...gatewayDimensions]);
+      const lambda = metricRows.filter((row) => row[0] === "AWS/Lambda");
+      expect(lambda.map((row) => row.slice(1, 4))).toEqual(["ConcurrentExecutions", "Throttles", "Errors"].map((m) => [m, "FunctionName", "mcp-server"]));
+      const coldStarts = body.widgets.find((w) => w.type === "log")!;
+      expect(coldStarts.properties.query).toMatch(/^SOURCE '\/aws\/lambda\/mcp-server' \| fields coalesce\(@initDuration, record\.metrics\.initDurationMs\) as initMs/);
+    });
+  });
+
+  it("observability: the dashboard's console URL, the saved queries on the function's (and the API's) log groups, and the metrics' settings in the function's environment", async () => {
+    const p = await plan(example("minimal"));
+    expect(outputOf(p, "dashboard_url")).toBe("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/mcp-server-us-east-1");
+    const queries = resourcesOf(p, "aws_cloudwatch_query_definition");
+    expect(queries.map((q) => q.values.name).sort()).toEqual(["mcp-server/cold-starts", "mcp-server/refused-requests", "mcp-server/slowest-requests", "mcp-server/tenant-requests", "mcp-server/tool-failures"]);
+    const configured = configurationOf(p, "aws_cloudwatch_query_definition.this").expressions;
+    expect(configured.log_group_names.references).toEqual(expect.arrayContaining(["each.value.log_groups"]));
+    const logGroups = synthesized().resource.aws_cloudwatch_query_definition.this.for_each as string;
+    expect(logGroups).toContain('"refused-requests" = { query = ');
+    expect(logGroups).toMatch(/"refused-requests" = \{ query = .*, log_groups = \[aws_cloudwatch_log_group\.lambda\.name, aws_cloudwatch_log_group\.api\.name\] \}/);
+    expect(await environment("minimal")).toMatchObject({ MCP_METRICS_NAMESPACE: "MCPServer", MCP_METRICS_TENANT_DIMENSION: "false" });
+    expect((await environment("sessions")).MCP_METRICS_TENANT_DIMENSION).toBe("true");
+  });
+
+  it("optional alarms: off by default; each on with its threshold, on the server's own metrics or the front's gateway, notifying the topic, which lets them publish", async () => {
+    expect(resourcesOf(await plan(example("minimal")), "aws_cloudwatch_metric_alarm")).toHaveLength(5);
+    const p = await plan(example("sessions"));
+    const alarm = (name: string) => resourceAt(p, `aws_cloudwatch_metric_alarm.${name}[0]`).values;
+    const common = { evaluation_periods: 1, comparison_operator: "GreaterThanThreshold", treat_missing_data: "notBreaching", actions_enabled: true };
+    expect(alarm("session_not_found")).toMatchObject({ ...common, alarm_name: "mcp-server-session-not-found", namespace: "MCPServer", metric_name: "Errors", statistic: "Sum", period: 300, threshold: 50, dimensions: { Service: "mcp-server", ErrorClass: "session_not_found" } });
+    expect(alarm("store_unavailable")).toMatchObject({ ...common, metric_name: "Errors", threshold: 1, dimensions: { Service: "mcp-server", ErrorClass: "store_unavailable" } });
+    expect(alarm("api_4xx")).toMatchObject({ ...common, namespace: "AWS/ApiGateway", metric_name: "4xx", threshold: 200 });
+    const rate = alarm("tool_error_rate");
+    expect(rate).toMatchObject({ ...common, threshold: 5 });
+    expect(rate.metric_query.find((q: { id: string }) => q.id === "rate")).toMatchObject({ expression: "IF(calls > 0, 100 * errors / calls, 0)", return_data: true });
+    expect(rate.metric_query.find((q: { id: string }) => q.id === "errors").metric[0]).toMatchObject({ namespace: "MCPServer", metric_name: "Errors", stat: "Sum", period: 300, dimensions: { Service: "mcp-server", Method: "tools/call" } });
+    const policy = JSON.parse((await evaluate(example("sessions"), {}, "aws_sns_topic_policy.alarms", ["policy"])) as string) as { Statement: { Sid: string; Condition: Record<string, Record<string, string[]>> }[] };
+    expect(policy.Statement[0].Condition.ArnLike["aws:SourceArn"]).toHaveLength(9);
+  });
+
   it("internal pool: pool with deletion protection and no self sign-up, resource server, one client_credentials-only client per tenant", async () => {
     const p = await plan(example("minimal"));
     expect(resourceAt(p, "aws_cognito_user_pool.this[0]").values).toMatchObject({

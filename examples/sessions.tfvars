@@ -23,3 +23,10 @@ route_throttle_overrides = {
 
 environment_variables = { LOG_LEVEL = "info" }
 alarm_email_addresses = ["oncall@example.com", "security@example.com"]
+
+# The optional alarms on the server's own metrics and the gateway's, and per-tenant metrics (3 per tenant; see docs/observability.md).
+tool_error_rate_alarm_percent     = 5
+gateway_4xx_alarm_threshold       = 200
+session_not_found_alarm_threshold = 50
+store_unavailable_alarm_threshold = 1
+metrics_tenant_dimension          = true

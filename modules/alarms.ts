@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { SnsTopic, SnsTopicPolicy, SnsTopicSubscription, CloudwatchMetricAlarm, LambdaFunction } from "./framework.js";
-import { address, expr, exprMap, exprNumber, forEachIn, withAddress } from "./expressions.js";
+import { address, countWhen, expr, exprMap, exprNumber, forEachIn, withAddress } from "./expressions.js";
+import { DIMENSIONS, METRICS, type ErrorClass } from "../handler/request-metrics.js";
 import { ApiGateway } from "./api-gateway.js";
 import { input } from "./inputs.js";
 
@@ -55,9 +56,23 @@ export function alarmSpecs(integrationTimeoutMs: string): readonly AlarmSpec[] {
   ];
 }
 
+/** HCL: the dimensions that name one of the server's metrics for this deployment (the `Service` is the function's name). */
+export const serverDimensions = (more: Record<string, string> = {}) => ({ [DIMENSIONS.service]: expr(input.name), ...more });
+
+/** The optional alarms, each created when its threshold input is set. */
+const OPTIONAL = {
+  tool_error_rate: input.tool_error_rate_alarm_percent,
+  api_4xx: input.gateway_4xx_alarm_threshold,
+  session_not_found: input.session_not_found_alarm_threshold,
+  store_unavailable: input.store_unavailable_alarm_threshold,
+} as const;
+
 /**
  * The five alarms (SI-4), each notifying an SNS topic on the customer key
- * both when it fires and when it recovers (IR-4), with e-mail subscriptions.
+ * both when it fires and when it recovers (IR-4), with e-mail subscriptions;
+ * and the optional ones, off unless their threshold is given: the tool error
+ * rate and the session errors from the server's own metrics, the gateway's
+ * 4xx spike.
  */
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
@@ -95,6 +110,54 @@ export class Alarms extends Construct {
       ),
     );
 
+    const optional = (id: keyof typeof OPTIONAL, description: string, settings: Record<string, unknown>) =>
+      withAddress(
+        new CloudwatchMetricAlarm(this, id, {
+          count: countWhen(`${OPTIONAL[id]} != null`),
+          alarmName: `\${${input.name}}-${id.replace(/_/g, "-")}`,
+          alarmDescription: description,
+          evaluationPeriods: 1,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: exprNumber(OPTIONAL[id]),
+          treatMissingData: "notBreaching",
+          actionsEnabled: true,
+          alarmActions: [this.topic.arn],
+          okActions: [this.topic.arn],
+          ...settings,
+        }),
+        id,
+      );
+    const serverMetric = (errorClass: ErrorClass) => ({
+      namespace: expr(input.metrics_namespace),
+      metricName: METRICS.errors,
+      dimensions: serverDimensions({ [DIMENSIONS.errorClass]: errorClass }),
+      statistic: "Sum",
+      period: ALARM_PERIOD_SECONDS,
+    });
+    const toolCalls = (metricName: string) => ({
+      metric: { namespace: expr(input.metrics_namespace), metricName, dimensions: serverDimensions({ [DIMENSIONS.method]: "tools/call" }), period: ALARM_PERIOD_SECONDS, stat: "Sum" },
+    });
+    const api4xx = props.api.metric("4xx", "4XXError");
+    const optionalAlarms = [
+      optional("tool_error_rate", "Share of tools/call requests that failed, in percent, above tool_error_rate_alarm_percent in 5 minutes", {
+        metricQuery: [
+          { id: "errors", ...toolCalls(METRICS.errors), returnData: false },
+          { id: "calls", ...toolCalls(METRICS.requests), returnData: false },
+          // No calls, no rate: a quiet period is not an outage.
+          { id: "rate", expression: "IF(calls > 0, 100 * errors / calls, 0)", label: "tools/call error rate (%)", returnData: true },
+        ],
+      }),
+      optional("api_4xx", "API 4xx answers (refused tokens, throttling) above gateway_4xx_alarm_threshold in 5 minutes", {
+        namespace: "AWS/ApiGateway",
+        metricName: expr(api4xx.name),
+        dimensions: exprMap(api4xx.dimensions),
+        statistic: "Sum",
+        period: ALARM_PERIOD_SECONDS,
+      }),
+      optional("session_not_found", "Requests naming an unknown session (404) above session_not_found_alarm_threshold in 5 minutes", serverMetric("session_not_found")),
+      optional("store_unavailable", "Requests answered 503 because the sessions table did not answer, above store_unavailable_alarm_threshold in 5 minutes", serverMetric("store_unavailable")),
+    ];
+
     const topic = address(this.topic);
     // Only these alarms may publish, and only over TLS; replaces the default policy that lets any principal of the account publish.
     withAddress(
@@ -109,7 +172,7 @@ export class Alarms extends Construct {
               Principal = { Service = "cloudwatch.amazonaws.com" }
               Action    = "sns:Publish"
               Resource  = ${topic}.arn
-              Condition = { ArnLike = { "aws:SourceArn" = [${alarms.map((a) => `${address(a)}.arn`).join(", ")}] } }
+              Condition = { ArnLike = { "aws:SourceArn" = concat([${alarms.map((a) => `${address(a)}.arn`).join(", ")}], ${optionalAlarms.map((a) => `${address(a)}[*].arn`).join(", ")}) } }
             },
             {
               Sid       = "DenyInsecureTransport"

@@ -37,6 +37,8 @@ export { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 export { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 export { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 export { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
+export { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+export { CloudwatchQueryDefinition } from "@cdktf/provider-aws/lib/cloudwatch-query-definition";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 export { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";

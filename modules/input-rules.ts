@@ -208,6 +208,13 @@ export function inputRules(p: Platform, major: AwsProviderMajor): InputRule[] {
       condition: `!(${externalPoolGiven}) || endswith(${orEmpty(input.cognito_user_pool_endpoint)}, "/\${${orEmpty(input.cognito_user_pool_id)}}")`,
       message: "cognito_user_pool_endpoint must end with cognito_user_pool_id (\"cognito-idp.<region>.amazonaws.com/<pool id>\"): the two inputs name different pools.",
     },
+    // --- Optional alarms ------------------------------------------------------------
+    {
+      input: "session_not_found_alarm_threshold",
+      condition: `${input.enable_sessions} || (${input.session_not_found_alarm_threshold} == null && ${input.store_unavailable_alarm_threshold} == null)`,
+      message:
+        "session_not_found_alarm_threshold and store_unavailable_alarm_threshold watch the sessions table, and enable_sessions is false: no request would ever be counted, so the alarm would never fire. Set enable_sessions = true, or leave them null.",
+    },
     // --- People's sign-in ---------------------------------------------------------
     {
       input: "enable_people_sign_in",

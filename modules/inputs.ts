@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformVariable } from "./framework.js";
 import { hclList } from "./expressions.js";
 import { ROUTE_KEYS } from "./routes.js";
-import { TENANT_GROUP_PREFIX } from "../handler/http-contract.js";
+import { DEFAULT_METRICS_NAMESPACE, TENANT_GROUP_PREFIX } from "../handler/http-contract.js";
 
 /** A rule a value must satisfy; `condition` is HCL that may refer only to this input. */
 export interface InputValidation {
@@ -548,6 +548,73 @@ export const INPUTS = {
         message: "alarm_email_addresses must be e-mail addresses such as \"oncall@example.com\".",
       },
     ],
+  },
+  tool_error_rate_alarm_percent: {
+    type: "number",
+    description:
+      "Optional alarm: fires when more than this percentage of `tools/call` requests failed in 5 minutes (a tool's error result, a refusal, a deadline), from the server's own metrics. null (the default): no alarm. 0.1–100.",
+    default: null,
+    validation: [
+      {
+        condition: "var.tool_error_rate_alarm_percent == null ? true : var.tool_error_rate_alarm_percent >= 0.1 && var.tool_error_rate_alarm_percent <= 100",
+        message: "tool_error_rate_alarm_percent must be a percentage from 0.1 to 100, or null for no alarm.",
+      },
+    ],
+  },
+  gateway_4xx_alarm_threshold: {
+    type: "number",
+    description:
+      "Optional alarm: fires when API Gateway answers more than this many 4xx in 5 minutes: mostly tokens refused by the authorizer (401, 403) and throttling (429), so a spike is someone probing or a client misconfigured. null (the default): no alarm.",
+    default: null,
+    validation: [
+      {
+        condition: `var.gateway_4xx_alarm_threshold == null ? true : var.gateway_4xx_alarm_threshold >= 1 && ${wholeNumber("var.gateway_4xx_alarm_threshold")}`,
+        message: "gateway_4xx_alarm_threshold must be a whole number of answers, 1 or more, or null for no alarm.",
+      },
+    ],
+  },
+  session_not_found_alarm_threshold: {
+    type: "number",
+    description:
+      "Optional alarm: fires when more than this many requests in 5 minutes named a session the server does not know (404: expired, ended, or never issued), which makes 2025-era clients start over. Needs `enable_sessions`. null (the default): no alarm.",
+    default: null,
+    validation: [
+      {
+        condition: `var.session_not_found_alarm_threshold == null ? true : var.session_not_found_alarm_threshold >= 1 && ${wholeNumber("var.session_not_found_alarm_threshold")}`,
+        message: "session_not_found_alarm_threshold must be a whole number of requests, 1 or more, or null for no alarm.",
+      },
+    ],
+  },
+  store_unavailable_alarm_threshold: {
+    type: "number",
+    description:
+      "Optional alarm: fires when more than this many requests in 5 minutes were answered 503 because the sessions table did not answer in time. Needs `enable_sessions`. null (the default): no alarm.",
+    default: null,
+    validation: [
+      {
+        condition: `var.store_unavailable_alarm_threshold == null ? true : var.store_unavailable_alarm_threshold >= 1 && ${wholeNumber("var.store_unavailable_alarm_threshold")}`,
+        message: "store_unavailable_alarm_threshold must be a whole number of requests, 1 or more, or null for no alarm.",
+      },
+    ],
+  },
+  // --- Metrics -------------------------------------------------------------
+  metrics_namespace: {
+    type: "string",
+    description:
+      "CloudWatch namespace of the server's own metrics, which each request's log line carries (Embedded Metric Format, no API call): `Requests`, `Errors` and `Duration` by `Service` (the function's name), `Method` and, for tool calls, `Tool`; `Errors` by `ErrorClass`; `Sessions` by `SessionEvent`. The dashboard and the optional alarms read them. Letters, digits and . - _ / # :, not starting with `AWS/`.",
+    default: DEFAULT_METRICS_NAMESPACE,
+    validation: [
+      {
+        condition: 'can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")',
+        message: "metrics_namespace must be 1-255 letters, digits and . - _ / # : (CloudWatch namespaces), and not start with AWS/, which AWS reserves.",
+      },
+    ],
+  },
+  metrics_tenant_dimension: {
+    type: "bool",
+    description:
+      "Also publish `Requests`, `Errors` and `Duration` per tenant (a `Tenant` dimension), and show the top tenants on the dashboard. CloudWatch bills each metric: 3 more per tenant that calls, about USD 0.90 a month per tenant at the first tier's USD 0.30 per metric. Off by default; the logs name every request's tenant either way.",
+    default: false,
   },
 } as const satisfies Record<string, InputSpec>;
 

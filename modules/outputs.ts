@@ -23,6 +23,8 @@ export const OUTPUTS = {
   people_client_id: "With `enable_people_sign_in`: the public app client people sign in through at the pool's managed login (`<name>-people`); null without it.",
   sessions_table_name: "Name of the DynamoDB sessions table; null when `enable_sessions` is false.",
   alarm_topic_arn: "ARN of the SNS topic the five alarms notify; subscribe paging tools here.",
+  dashboard_url:
+    "Console URL of the CloudWatch dashboard: requests, errors and latency per method and per tool, errors by class, sessions, the gateway's 4xx and 5xx, the function's concurrency, throttles and cold starts, and the top tenants with `metrics_tenant_dimension`. The saved Logs Insights queries are under `<name>/` in Logs Insights.",
   custom_domain_target:
     "Where `custom_domain_name`'s DNS record points: `domain_name` (the regional API Gateway host) and `hosted_zone_id`, for a Route 53 alias record. null without a custom domain.",
   kms_key_policy_statements:

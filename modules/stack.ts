@@ -13,6 +13,7 @@ import { LAMBDA_LOG_GROUP, McpFunction } from "./lambda-function.js";
 import { API_LOG_GROUP, ApiGateway } from "./api-gateway.js";
 import { STREAMING_INVOKE } from "./api-rest.js";
 import { ALARM_TOPIC_NAME, Alarms } from "./alarms.js";
+import { Observability } from "./observability.js";
 import { CLOUDFRONT_ENABLED, EdgeDistribution } from "./cloudfront.js";
 import { keyPolicyStatements } from "./key-policy.js";
 import { cloudfrontLogBucketName } from "./cloudfront-logs.js";
@@ -102,6 +103,8 @@ export class McpServerStack extends TerraformStack {
       setting("allowedOrigins", `join(",", ${input.allowed_origins})`),
       setting("clientIds", `join(",", ${auth.clientIds})`),
       setting("responseStreaming", `tostring(${STREAMING_INVOKE})`),
+      setting("metricsNamespace", input.metrics_namespace),
+      setting("metricsTenantDimension", `tostring(${input.metrics_tenant_dimension})`),
     ];
     const withSessions = [setting("sessionsTable", sessions.tableName), setting("tenantAccessRoleArn", later("the tenant-access role's ARN", () => sessions.tenantAccessRoleArn))];
     const behindCloudFront = [setting("originVerifySecret", edge.originVerifySecret)];
@@ -120,6 +123,7 @@ ${always.map((line) => `      ${line.replace(/^(\S+) = /, (_, name: string) => `
     people.grant(server.role, where);
     api.allowInvoke(server.function);
     const alarms = new Alarms(this, "alarms", { function: server.function, api });
+    const observability = new Observability(this, "observability", { platform: where, function: server.function, functionLogs: server.logGroup, api });
 
     declareOutputs(this, {
       mcp_endpoint: mcpEndpoint,
@@ -137,6 +141,7 @@ ${always.map((line) => `      ${line.replace(/^(\S+) = /, (_, name: string) => `
       people_client_id: people.clientId,
       sessions_table_name: sessions.tableName,
       alarm_topic_arn: `${address(alarms.topic)}.arn`,
+      dashboard_url: observability.dashboardUrl,
       custom_domain_target: api.domain.target,
       kms_key_policy_statements: `jsonencode(${keyPolicyStatements(where, {
         logGroups: [LAMBDA_LOG_GROUP, API_LOG_GROUP],
