@@ -58,9 +58,9 @@ function fetchNode22(): { path?: string; version?: string; reason?: string } {
 }
 
 /** The last line a harness run prints (the handler's own log lines come before it). */
-function harness<T>(mode: string, bundle: string, runs: number): Promise<T> {
+function harness<T>(mode: string, bundle: string, runs: number, env: NodeJS.ProcessEnv = {}): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARNESS, mode, bundle, String(runs)], { stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(process.execPath, [HARNESS, mode, bundle, String(runs)], { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, ...env } });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as T) : reject(new Error(`harness ${mode} ${bundle} exited ${code}`))));
@@ -91,6 +91,7 @@ function chunks(dir: string): string[] {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+const signed = (x: number) => `${x < 0 ? "-" : "+"}${ms(Math.abs(x))}`;
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
 
 interface Warm {
@@ -130,6 +131,10 @@ async function main(): Promise<void> {
     `  the SDK's floor (the bare handler with our alias, so without ajv): ${kb(sizes.floor.raw)} (${kb(sizes.floor.gzip)}); ours is ${kb(sizes.ours.raw - sizes.floor.raw)} above it`,
   );
 
+  // Ours as deployed: every request's log line carries its metrics (the stack always sets the namespace). "metrics off" measures their cost.
+  Object.assign(process.env, { MCP_METRICS_NAMESPACE: "MCPServer", AWS_LAMBDA_FUNCTION_NAME: "mcp-server" });
+  const metricsOff = { MCP_METRICS_NAMESPACE: "" };
+
   // Interleaved, so that a machine slowing down weighs on every variant alike.
   const node22 = fetchNode22();
   const cacheDir = "dist/bench/compile-cache";
@@ -137,6 +142,7 @@ async function main(): Promise<void> {
   const variants: Record<string, { node: string; args: string[]; env?: NodeJS.ProcessEnv }> = {
     "node -e 0": { node: process.execPath, args: ["-e", "process.stdout.write('0')"] },
     ours: { node: process.execPath, args: [HARNESS, "cold", OURS] },
+    "ours, metrics off": { node: process.execPath, args: [HARNESS, "cold", OURS], env: metricsOff },
     bare: { node: process.execPath, args: [HARNESS, "cold", BARE] },
     floor: { node: process.execPath, args: [HARNESS, "cold", FLOOR] },
   };
@@ -169,17 +175,23 @@ async function main(): Promise<void> {
   } else console.log(`  node 22: not measured (${node22.reason})`);
 
   // Alternating processes; the run with the median tools/list p50 of each speaks for it.
-  const runs: { ours: Warm[]; bare: Warm[] } = { ours: [], bare: [] };
+  const runs: { ours: Warm[]; bare: Warm[]; oursWithoutMetrics: Warm[] } = { ours: [], bare: [], oursWithoutMetrics: [] };
   for (let i = 0; i < WARM_PROCESSES; i++) {
     runs.ours.push(await harness<Warm>("warm", OURS, WARM_REQUESTS));
     runs.bare.push(await harness<Warm>("warm", BARE, WARM_REQUESTS));
+    runs.oursWithoutMetrics.push(await harness<Warm>("warm", OURS, WARM_REQUESTS, metricsOff));
   }
   const middle = (ws: Warm[]) => [...ws].sort((a, b) => a.list.p50 - b.list.p50)[Math.floor(ws.length / 2)];
   const warm = { ours: middle(runs.ours), bare: middle(runs.bare) };
+  const withoutMetrics = middle(runs.oursWithoutMetrics);
   for (const [name, w] of Object.entries(warm))
     console.log(
       `warm, ${WARM_REQUESTS} requests in each of ${WARM_PROCESSES} processes, the median one (${name.padEnd(4)}): tools/list p50 ${ms(w.list.p50)} p99 ${ms(w.list.p99)}; tools/call p50 ${ms(w.call.p50)} p99 ${ms(w.call.p99)}; peak RSS ${(w.rssKb / 1024).toFixed(1)} MB`,
     );
+
+  console.log(
+    `metrics (EMF in each request's log line), ours with them against without: cold start ${ms(coldMedian("ours"))} vs ${ms(coldMedian("ours, metrics off"))} (${signed(coldMedian("ours") - coldMedian("ours, metrics off"))}); warm tools/list p50 ${ms(warm.ours.list.p50)} vs ${ms(withoutMetrics.list.p50)} (${signed(warm.ours.list.p50 - withoutMetrics.list.p50)} per request), tools/call p50 ${ms(warm.ours.call.p50)} vs ${ms(withoutMetrics.call.p50)}`,
+  );
 
   const s = await harness<Sessions>("sessions", OURS, 200);
   console.log(
