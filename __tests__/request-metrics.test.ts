@@ -10,6 +10,7 @@ import type { HttpApiEvent } from "../handler/events/http-api.js";
 import type { LambdaContext, LambdaHandler } from "../handler/lambda.js";
 import { type LocalDynamo, startLocalDynamo } from "../handler/local/dynamo.js";
 import { errorClassOf, metricsOf } from "../handler/request-metrics.js";
+import { requestLogWriter } from "../handler/request-log.js";
 import { captureOutput } from "./support/capture-output.js";
 import { expectValidEmf } from "./support/emf.js";
 
@@ -116,6 +117,24 @@ describe("the request log line's metrics (Embedded Metric Format)", () => {
     expectValidEmf(line);
     expect(line).toMatchObject({ Tool: "countdown", ErrorClass: "deadline", Errors: 1 });
     expect(line._aws.CloudWatchMetrics[1].Dimensions).toEqual([["Service", "ErrorClass"], ["Service", "Tool", "ErrorClass"]]);
+  });
+});
+
+describe("requestLogWriter", () => {
+  it("writes the line to standard output itself, never through console, which Lambda's JSON log format wraps", () => {
+    const consoleLog = vi.spyOn(console, "log");
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk: unknown) => (written.push(String(chunk)), true));
+    try {
+      requestLogWriter({ namespace: "N", service: "s" })({ requestId: "r", httpMethod: "POST", path: "/mcp", status: 200, durationMs: 1 });
+    } finally {
+      stdout.mockRestore();
+      consoleLog.mockRestore();
+    }
+    expect(consoleLog).not.toHaveBeenCalled();
+    expect(written).toHaveLength(1);
+    expect(written[0].endsWith("}\n")).toBe(true);
+    expectValidEmf(JSON.parse(written[0]));
   });
 });
 
