@@ -29,11 +29,11 @@ describe("npm run build:module", () => {
   });
 
   it("declares every input (but the root stack's region) with type, description and validations, and described outputs", () => {
-    const variables = [...files()["variables.tf"].matchAll(/^variable "([a-z_]+)"/gm)].map((m) => m[1]);
+    const variables = [...files()["variables.tf"].matchAll(/^variable "([a-z0-9_]+)"/gm)].map((m) => m[1]);
     expect(variables.sort()).toEqual(Object.keys(INPUTS).filter((i) => !(ROOT_ONLY_INPUTS as readonly string[]).includes(i)).sort());
     expect(files()["variables.tf"]).toContain('variable "kms_key_arn" {\n  type        = string\n  description = ');
     expect((files()["variables.tf"].match(/validation \{/g) ?? []).length).toBeGreaterThan(20);
-    const outputs = [...files()["outputs.tf"].matchAll(/^output "([a-z_]+)" \{\n\s+description\s+=/gm)].map((m) => m[1]);
+    const outputs = [...files()["outputs.tf"].matchAll(/^output "([a-z0-9_]+)" \{\n\s+description\s+=/gm)].map((m) => m[1]);
     expect(outputs.sort()).toEqual(Object.keys(OUTPUTS).sort());
   });
 

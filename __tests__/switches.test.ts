@@ -324,6 +324,8 @@ describe.concurrent("resource properties for every switch", () => {
       // The example's two tenants: their app clients.
       MCP_CLIENT_IDS: "<aws_cognito_user_pool_client.tenant.id>,<aws_cognito_user_pool_client.tenant.id>",
       MCP_ISSUER: "https://<aws_cognito_user_pool.this.endpoint>",
+      MCP_METRICS_NAMESPACE: "MCPServer",
+      MCP_METRICS_TENANT_DIMENSION: "true",
       MCP_RESOURCE_URL: "https://<aws_apigatewayv2_api.this.api_endpoint>/mcp",
       // The HTTP front never streams.
       MCP_RESPONSE_STREAMING: "false",
@@ -439,7 +441,7 @@ describe.concurrent("resource properties for every switch", () => {
     it("is valid JSON whose widgets read the server's metrics in its namespace, the front's own gateway metrics and the function's, in the deployment's region", async () => {
       const body = JSON.parse((await evaluate(example(base), {}, "aws_cloudwatch_dashboard.this", ["dashboard_body"])) as string) as { widgets: { type: string; x: number; y: number; width: number; height: number; properties: Record<string, any> }[] };
       const tenants = base === "sessions";
-      expect(body.widgets).toHaveLength(tenants ? 11 : 10);
+      expect(body.widgets).toHaveLength(tenants ? 12 : 11);
       for (const w of body.widgets) {
         expect(w.properties.region, w.properties.title).toBe("<data.aws_region.current.name>");
         expect(w.x + w.width, w.properties.title).toBeLessThanOrEqual(24);

@@ -126,11 +126,8 @@ export class Observability extends Construct {
       metricWidget("Requests by method", [search([S, M], METRICS.requests, "Sum", "requests")]),
       metricWidget("Errors by method", [search([S, M], METRICS.errors, "Sum", "errors")]),
       metricWidget("Latency by method, p50 and p99 (ms)", [search([S, M], METRICS.duration, "p50", "p50", "p50"), search([S, M], METRICS.duration, "p99", "p99", "p99")]),
-      metricWidget("Tool calls: requests, errors and p99 latency per tool", [
-        search([S, M, T], METRICS.requests, "Sum", "toolRequests", "requests"),
-        search([S, M, T], METRICS.errors, "Sum", "toolErrors", "errors"),
-        search([S, M, T], METRICS.duration, "p99", "toolP99", "p99 ms"),
-      ]),
+      metricWidget("Tool calls: requests and errors per tool", [search([S, M, T], METRICS.requests, "Sum", "toolRequests", "requests"), search([S, M, T], METRICS.errors, "Sum", "toolErrors", "errors")]),
+      metricWidget("Tool latency p50 and p99 per tool (ms)", [search([S, M, T], METRICS.duration, "p50", "toolP50", "p50"), search([S, M, T], METRICS.duration, "p99", "toolP99", "p99")]),
       metricWidget("Errors by class", [search([S, E], METRICS.errors, "Sum", "classes")]),
       metricWidget("Sessions: created, resumed, ended, not found", [search([S, V], METRICS.sessions, "Sum", "sessions")]),
       metricWidget("Gateway: requests, 4xx and 5xx", [gateway("count", "Sum"), gateway("client", "Sum"), gateway("server", "Sum")]),

@@ -15,10 +15,11 @@ export function synthesized(): { resource: Record<string, Record<string, Record<
 /**
  * A reference to a resource or data source attribute: `aws_x.y.attr`,
  * `aws_x.y[0].attr`, `aws_x.y[each.key].attr`, or the `one(aws_x.y[*].attr)` of an optional resource;
+ * the `aws_x.y[*].attr` of every instance (a list: one placeholder stands for them, whatever the count);
  * or to a whole resource, `aws_x.y`.
  */
 const REFERENCE =
-  /one\(((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\[\*\]((?:\.[a-z0-9_]+)+)\)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)(?:\[[^\]]+\])?((?:\.[a-z0-9_]+)+)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\b(?![.[])/g;
+  /one\(((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\[\*\]((?:\.[a-z0-9_]+)+)\)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\[\*\]((?:\.[a-z0-9_]+)+)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)(?:\[[^\]]+\])?((?:\.[a-z0-9_]+)+)|\b((?:data\.)?(?:aws_[a-z0-9_]+|terraform_data)\.[a-z0-9_]+)\b(?![.[])/g;
 
 /**
  * Evaluates an attribute of the synthesized configuration with Terraform, for
@@ -50,7 +51,9 @@ async function evaluateOnce(base: string, overrides: Vars, path: string[]): Prom
   const where = path.join(".");
   if (typeof value !== "string") throw new Error(`${where} is not an expression in the configuration`);
   const withPlaceholders = (text: string) =>
-    text.replace(REFERENCE, (_m, optional, optionalAttr, resource, attr, whole) => JSON.stringify(`<${optional ?? resource ?? whole}${optionalAttr ?? attr ?? ""}>`));
+    text.replace(REFERENCE, (_m, optional, optionalAttr, splat, splatAttr, resource, attr, whole) =>
+      splat ? `[${JSON.stringify(`<${splat}${splatAttr}>`)}]` : JSON.stringify(`<${optional ?? resource ?? whole}${optionalAttr ?? attr ?? ""}>`),
+    );
   const locals = Object.fromEntries(Object.entries<string>(synthesized().locals ?? {}).map(([k, v]) => [k, withPlaceholders(v)]));
   // A configuration of the variables and one output with the expression; no provider is needed to plan it.
   // The output is sensitive, as some values it may hold are; the JSON plan shows its value all the same.
