@@ -359,17 +359,21 @@ const X_RAY_WRITES = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
 const documents: { example: string; where: string; type: string; statements: Statement[]; kmsKeyArn: string }[] = [];
 beforeAll(async () => {
   const { resource } = synthesized();
+  const pendingDocuments: Promise<(typeof documents)[number]>[] = [];
   for (const name of EXAMPLES) {
     const kmsKeyArn = (resourcesOf(plans[name], "aws_lambda_function")[0].values.kms_key_arn as string) ?? "";
     for (const [type, instances] of Object.entries(resource)) {
       const attribute = POLICY_ATTRIBUTES[type];
       if (!attribute) continue;
       for (const instance of Object.keys(instances)) {
-        const json = (await evaluate(caseOf(name).base, caseOf(name).overrides, `${type}.${instance}`, [attribute])) as string;
-        documents.push({ example: name, where: `${name}: ${type}.${instance}`, type, statements: list(JSON.parse(json).Statement), kmsKeyArn });
+        // Asked for together, so that one plan per example evaluates them all.
+        pendingDocuments.push(
+          evaluate(caseOf(name).base, caseOf(name).overrides, `${type}.${instance}`, [attribute]).then((json) => ({ example: name, where: `${name}: ${type}.${instance}`, type, statements: list(JSON.parse(json as string).Statement), kmsKeyArn })),
+        );
       }
     }
   }
+  documents.push(...(await Promise.all(pendingDocuments)));
 });
 
 describe("IAM: every policy document in the configuration, evaluated for every example", () => {
