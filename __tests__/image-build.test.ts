@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { ROOT } from "./support/terraform-workdir.js";
 
 const run = promisify(execFile);
@@ -24,6 +24,8 @@ describe("the Dockerfile's build stage", () => {
   it("installs only the handler's dependencies, tens of MB instead of the repository's hundreds, and bundles a handler that serves", async () => {
     expect(steps.some((s) => s.startsWith("RUN npm ci --workspace=handler --include-workspace-root=false"))).toBe(true);
     const build = mkdtempSync(join(tmpdir(), "image-build-"));
+    // 58 MB of node_modules each run: not left behind.
+    onTestFinished(() => rmSync(build, { recursive: true, force: true }));
     for (const step of steps) {
       if (step.startsWith("COPY ")) {
         const parts = step.slice(5).trim().split(/\s+/);
