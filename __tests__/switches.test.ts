@@ -302,6 +302,12 @@ describe.concurrent("resource properties for every switch", () => {
     const template = resourceAt(p, "aws_api_gateway_integration_response.cors[0]").values.response_templates["application/json"] as string;
     expect(template).toContain('#if(["https://app.example.com","http://localhost:6274"].contains("$!origin"))');
     expect(template).toContain("Access-Control-Allow-Headers = \"authorization, content-type, accept, mcp-session-id, mcp-protocol-version, mcp-method, mcp-name, last-event-id\"");
+    // With people's sign-in (the example has it), a browser-based client's token request and registration are preflighted too.
+    for (const name of ["token", "register"]) {
+      expect(resourceAt(p, `aws_api_gateway_method.oauth_cors["${name}"]`).values).toMatchObject({ http_method: "OPTIONS", authorization: "NONE" });
+      expect(resourceAt(p, `aws_api_gateway_integration_response.oauth_cors["${name}"]`).values.response_templates["application/json"]).toBe(template);
+    }
+    expect(configurationOf(p, "aws_api_gateway_method.oauth_cors").expressions.resource_id.references).toContain("each.value");
     // Known only after apply (the challenge names the API's URL): evaluated with placeholders.
     expect(await evaluate(example("rest-waf"), origins, "aws_api_gateway_gateway_response.unauthorized", ["response_parameters"])).toMatchObject({
       "gatewayresponse.header.Access-Control-Allow-Origin": "method.request.header.origin",
@@ -312,6 +318,7 @@ describe.concurrent("resource properties for every switch", () => {
     for (const type of ["aws_api_gateway_method", "aws_api_gateway_integration", "aws_api_gateway_method_response", "aws_api_gateway_integration_response"]) {
       expect(deployment.triggers.redeployment).toContain(`${type}.cors`);
       expect(deployment.depends_on).toContain(`${type}.cors`);
+      expect(deployment.depends_on).toContain(`${type}.oauth_cors`);
     }
     const without = await plan(example("rest-waf"));
     expect(resourcesOf(without, "aws_api_gateway_method").filter((m) => m.address.includes("cors"))).toEqual([]);

@@ -154,7 +154,7 @@ describe.each([5, 6] as const)("synthesized for hashicorp/aws %i.x", (major) => 
     for (const [type, resources] of Object.entries<object>(config.resource))
       for (const name of Object.keys(resources))
         expect(`${type}.${name}`).toMatch(
-          /^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency|well_known|protected_resource|protected_resource_mcp|unauthorized|all|override|stage|tenant_access|cloudfront_logs|api_gateway_cloudwatch|tenant|cors|input_rules|people|oauth|tool_error_rate|api_4xx|session_not_found|store_unavailable|authorization_server|openid_configuration|authorize|token|register|oauth_callback)$/,
+          /^[a-z0-9_]+\.(this|lambda|api|sessions|alarms|email|mcp|discovery|origin_verify|lambda_errors|lambda_duration|lambda_throttles|api_5xx|api_latency|well_known|protected_resource|protected_resource_mcp|unauthorized|all|override|stage|tenant_access|cloudfront_logs|api_gateway_cloudwatch|tenant|cors|oauth_cors|input_rules|people|oauth|tool_error_rate|api_4xx|session_not_found|store_unavailable|authorization_server|openid_configuration|authorize|token|register|oauth_callback)$/,
         );
   });
 });

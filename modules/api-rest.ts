@@ -194,7 +194,14 @@ export class RestApi extends Construct {
       "unauthorized",
     );
 
-    const cors = new RestCors(this, "cors", { restFront: REST_FRONT, restApiId: `${api}.id`, mcpResourceId: `${resources.mcp}.id` });
+    const cors = new RestCors(this, "cors", { when: REST_FRONT, restApiId: `${api}.id`, resources: { id: `${resources.mcp}.id` }, address: "cors" });
+    // A browser-based client's token request and registration are preflighted too (JSON body, or a form with its own headers).
+    const oauthCors = new RestCors(this, "oauth-cors", {
+      when: withOAuth,
+      restApiId: `${api}.id`,
+      resources: { ids: `{ token = ${resources.token}.id, register = ${resources.register}.id }` },
+      address: "oauth_cors",
+    });
 
     const deployment = withAddress(
       new ApiGatewayDeployment(this, "deployment", {
@@ -204,11 +211,11 @@ export class RestApi extends Construct {
         // switched on or off: API Gateway applies disable_execute_api_endpoint to a REST API only with its next deployment.
         triggers: {
           redeployment: expr(
-            `sha1(jsonencode([${[method, integration, authorizer, unauthorized, ...cors.resources].map((r) => address(r)).join(", ")}, ${resourceIds}, ${props.disableExecuteApiEndpoint}]))`,
+            `sha1(jsonencode([${[method, integration, authorizer, unauthorized, ...cors.resources, ...oauthCors.resources].map((r) => address(r)).join(", ")}, ${resourceIds}, ${props.disableExecuteApiEndpoint}]))`,
           ),
         },
         lifecycle: { createBeforeDestroy: true },
-        dependsOn: [method, integration, unauthorized, ...cors.resources],
+        dependsOn: [method, integration, unauthorized, ...cors.resources, ...oauthCors.resources],
       }),
       "this",
     );

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformResource, ApiGatewayIntegration, ApiGatewayIntegrationResponse, ApiGatewayMethod, ApiGatewayMethodResponse } from "./framework.js";
 import { CORS } from "../handler/http-contract.js";
-import { countWhen, expr, withAddress } from "./expressions.js";
+import { countWhen, expr, forEachIn, withAddress } from "./expressions.js";
 import { input } from "./inputs.js";
 
 /** HCL: true when browsers at `var.allowed_origins` may call. */
@@ -16,11 +16,17 @@ const PREFLIGHT_HEADERS: Record<string, string> = {
 
 /** Props of {@link RestCors}. */
 export interface RestCorsProps {
-  /** HCL: true when the REST front is built. */
-  readonly restFront: string;
-  /** HCL: the REST API's id, and the id of its `/mcp` resource. */
+  /** HCL: true when the preflights are answered at all (the REST front is built, and whatever else they need). */
+  readonly when: string;
+  /** HCL: the REST API's id. */
   readonly restApiId: string;
-  readonly mcpResourceId: string;
+  /**
+   * Which resources answer preflights: one, by its HCL id (`/mcp`, resources `cors`), or several, by an HCL map of
+   * name to id (resources `<address>[name]`).
+   */
+  readonly resources: { readonly id: string } | { readonly ids: string };
+  /** The name of the resources' addresses. */
+  readonly address: string;
 }
 
 /**
@@ -37,27 +43,39 @@ export class RestCors extends Construct {
 
   constructor(scope: Construct, id: string, props: RestCorsProps) {
     super(scope, id);
-    const count = countWhen(`${props.restFront} && ${CORS_ENABLED}`);
-    const common = { count, restApiId: expr(props.restApiId), resourceId: expr(props.mcpResourceId), httpMethod: "OPTIONS" };
-    const method = withAddress(new ApiGatewayMethod(this, "method", { ...common, authorization: "NONE" }), "cors");
-    const integration = withAddress(
-      new ApiGatewayIntegration(this, "integration", {
-        ...common,
-        type: "MOCK",
-        requestTemplates: { "application/json": '{"statusCode": 204}' },
-        dependsOn: [method],
-      }),
-      "cors",
+    const enabled = `${props.when} && ${CORS_ENABLED}`;
+    const one = "id" in props.resources;
+    const common = {
+      ...(one && { count: countWhen(enabled) }),
+      restApiId: expr(props.restApiId),
+      resourceId: expr("id" in props.resources ? props.resources.id : "each.value"),
+      httpMethod: "OPTIONS",
+    };
+    // Each resource of a map gets its own instances, keyed by name.
+    const each = <T extends TerraformResource>(resource: T): T => ("ids" in props.resources ? forEachIn(resource, `${enabled} ? ${props.resources.ids} : {}`) : resource);
+    const method = each(withAddress(new ApiGatewayMethod(this, "method", { ...common, authorization: "NONE" }), props.address));
+    const integration = each(
+      withAddress(
+        new ApiGatewayIntegration(this, "integration", {
+          ...common,
+          type: "MOCK",
+          requestTemplates: { "application/json": '{"statusCode": 204}' },
+          dependsOn: [method],
+        }),
+        props.address,
+      ),
     );
     const headerNames = ["Access-Control-Allow-Origin", ...Object.keys(PREFLIGHT_HEADERS), "Vary"];
-    const methodResponse = withAddress(
-      new ApiGatewayMethodResponse(this, "method-response", {
-        ...common,
-        statusCode: "204",
-        responseParameters: Object.fromEntries(headerNames.map((name) => [`method.response.header.${name}`, false])),
-        dependsOn: [method],
-      }),
-      "cors",
+    const methodResponse = each(
+      withAddress(
+        new ApiGatewayMethodResponse(this, "method-response", {
+          ...common,
+          statusCode: "204",
+          responseParameters: Object.fromEntries(headerNames.map((name) => [`method.response.header.${name}`, false])),
+          dependsOn: [method],
+        }),
+        props.address,
+      ),
     );
     // VTL: the Origin header (either case), checked against the allowed list; only then the CORS headers.
     const overrides = Object.entries(PREFLIGHT_HEADERS)
@@ -72,14 +90,16 @@ export class RestCors extends Construct {
       "#end",
       '#set($context.responseOverride.header.Vary = "Origin")',
     ].join("\n");
-    const integrationResponse = withAddress(
-      new ApiGatewayIntegrationResponse(this, "integration-response", {
-        ...common,
-        statusCode: "204",
-        responseTemplates: { "application/json": template },
-        dependsOn: [integration, methodResponse],
-      }),
-      "cors",
+    const integrationResponse = each(
+      withAddress(
+        new ApiGatewayIntegrationResponse(this, "integration-response", {
+          ...common,
+          statusCode: "204",
+          responseTemplates: { "application/json": template },
+          dependsOn: [integration, methodResponse],
+        }),
+        props.address,
+      ),
     );
     this.resources = [method, integration, methodResponse, integrationResponse];
   }
