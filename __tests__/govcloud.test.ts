@@ -16,7 +16,7 @@ describe.concurrent("AWS GovCloud (US)", () => {
     expect(planned).not.toMatch(/arn:aws:/);
   });
 
-  it("gives Cognito's token endpoint on the auth-fips host, the only one GovCloud's Cognito answers on", async () => {
+  it("gives Cognito's token endpoint on the auth-fips host, the only one GovCloud's Cognito answers on, and the dashboard on GovCloud's console", async () => {
     // The endpoint names the domain, which names the pool's id: known once the pool exists, so the pool is put in state.
     const pool = (partition: string, region: string) => ({
       type: "aws_cognito_user_pool",
@@ -31,6 +31,8 @@ describe.concurrent("AWS GovCloud (US)", () => {
     });
     const gov = await planOver([pool("aws-us-gov", "us-gov-west-1")], GOVCLOUD);
     expect(outputOf(gov, "cognito_token_endpoint")).toBe("https://mcp-server-abcdef123.auth-fips.us-gov-west-1.amazoncognito.com/oauth2/token");
+    // The dashboard is on GovCloud's own console.
+    expect(outputOf(gov, "dashboard_url")).toBe("https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-west-1#dashboards/dashboard/mcp-server-us-gov-west-1");
     const commercial = await planOver([pool("aws", "us-east-1")], example("minimal"));
     expect(outputOf(commercial, "cognito_token_endpoint")).toBe("https://mcp-server-abcdef123.auth.us-east-1.amazoncognito.com/oauth2/token");
   });

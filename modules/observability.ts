@@ -156,8 +156,9 @@ export class Observability extends Construct {
       }),
       "this",
     );
-    const console = `\${${govCloud} ? "console.amazonaws-us-gov.com" : "console.aws.amazon.com"}`;
-    this.dashboardUrl = `"https://\${${region}}.${console}/cloudwatch/home?region=\${${region}}#dashboards/dashboard/\${${address(this.dashboard)}.dashboard_name}"`;
+    // The commercial console answers on regional hosts; AWS GovCloud (US)'s on one host, the region in the query.
+    const consoleHost = `\${${govCloud} ? "console.amazonaws-us-gov.com" : "\${${region}}.console.aws.amazon.com"}`;
+    this.dashboardUrl = `"https://${consoleHost}/cloudwatch/home?region=\${${region}}#dashboards/dashboard/\${${address(this.dashboard)}.dashboard_name}"`;
 
     const logGroups = { function: `${address(props.functionLogs)}.name`, api: `${address(props.api.logGroup)}.name` };
     forEachIn(
