@@ -44,6 +44,9 @@ class UnitBesideIntegration extends BaseSequencer {
   }
 }
 
+/** Gives the run one temporary directory, removed at its end (support/temp-root.ts). */
+const TEMP_ROOT = "__tests__/support/temp-root.ts";
+
 /** The Go garbage collector's target for the Terraform processes the tests start (Go's default is 100). */
 export const TERRAFORM_GOGC = "400";
 
@@ -56,14 +59,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["__tests__/**/*.test.ts"], exclude: INTEGRATION, testTimeout: 60_000, hookTimeout: 60_000 },
+        test: { name: "unit", include: ["__tests__/**/*.test.ts"], exclude: INTEGRATION, globalSetup: [TEMP_ROOT], testTimeout: 60_000, hookTimeout: 60_000 },
       },
       {
         extends: true,
         test: {
           name: "integration",
           include: INTEGRATION,
-          globalSetup: ["__tests__/support/global-setup.ts"],
+          globalSetup: [TEMP_ROOT, "__tests__/support/global-setup.ts"],
           setupFiles: ["__tests__/support/provider-cleanup.ts"],
           // Terraform and the provider are Go programs whose runs are short and allocation-heavy (the provider
           // builds its whole schema each time): collecting garbage less often cuts their CPU time by about a third.
