@@ -24,6 +24,7 @@ let dynamo: LocalDynamo;
 /** What the stand-in received, for the assertions on what the front sends. */
 const seen: { authorize?: URL; token: URLSearchParams[] } = { token: [] };
 const codes = new Map<string, string>();
+const refreshTokens = new Set(["refresh-1"]);
 
 const body = (request: IncomingMessage) =>
   new Promise<string>((resolve) => {
@@ -48,7 +49,11 @@ beforeAll(async () => {
     seen.token.push(form);
     if (form.get("client_id") !== CLIENT) return answer(400, { error: "invalid_client" });
     if (form.get("grant_type") === "refresh_token") {
-      return form.get("refresh_token") === "refresh-1" ? answer(200, { access_token: "access-2", id_token: "id-2", expires_in: 3600, token_type: "Bearer" }) : answer(400, { error: "invalid_grant" });
+      // The people's client rotates refresh tokens: each one is good once, and its answer names the next.
+      if (!refreshTokens.delete(form.get("refresh_token") ?? "")) return answer(400, { error: "invalid_grant" });
+      const next = `refresh-${refreshTokens.size + 2}`;
+      refreshTokens.add(next);
+      return answer(200, { access_token: "access-2", id_token: "id-2", refresh_token: next, expires_in: 3600, token_type: "Bearer" });
     }
     const challenge = codes.get(form.get("code") ?? "");
     codes.delete(form.get("code") ?? "");
@@ -107,7 +112,7 @@ describe("the authorization front configured from the function's environment", (
     expect(await options.authorizationFront!(request("POST", "/mcp"))).toBeUndefined();
   });
 
-  it("signs a person in through Cognito managed login: PKCE S256 upstream, its code exchanged at the callback, the front's own code redeemed at /token, then a refresh", async () => {
+  it("signs a person in through Cognito managed login: PKCE S256 upstream, its code exchanged at the callback, the front's own code redeemed at /token, then refreshes that rotate", async () => {
     const options = optionsFromEnvironment(await environment());
     const front = options.authorizationFront!;
     const registered = parsed(await front(request("POST", "/register", { json: { redirect_uris: ["http://127.0.0.1:33418/"], token_endpoint_auth_method: "none" } })));
@@ -136,8 +141,11 @@ describe("the authorization front configured from the function's environment", (
     // The ID token stays with the front: the client gets the access token the API's authorizer checks, and the refresh token.
     expect(tokens).toEqual({ token_type: "Bearer", scope: "mcp/invoke", access_token: "access-1", refresh_token: "refresh-1", expires_in: 3600 });
     expect(parsed(await front(request("POST", "/token", { form: redeem })))).toMatchObject({ error: "invalid_grant" });
-    const refreshed = parsed(await front(request("POST", "/token", { form: { grant_type: "refresh_token", refresh_token: "refresh-1", client_id: registered.client_id } })));
-    expect(refreshed).toMatchObject({ access_token: "access-2", expires_in: 3600 });
+    const refresh = (token: string) => front(request("POST", "/token", { form: { grant_type: "refresh_token", refresh_token: token, client_id: registered.client_id } }));
+    // The rotated refresh token reaches the client, and the one it replaced is spent.
+    expect(parsed(await refresh("refresh-1"))).toMatchObject({ access_token: "access-2", refresh_token: "refresh-2", expires_in: 3600 });
+    expect(parsed(await refresh("refresh-1"))).toMatchObject({ error: "invalid_grant" });
+    expect(parsed(await refresh("refresh-2"))).toMatchObject({ access_token: "access-2", refresh_token: expect.stringMatching(/^refresh-\d$/) });
     expect(parsed(await front(request("POST", "/token", { form: { grant_type: "refresh_token", refresh_token: "stolen" } })))).toMatchObject({ error: "invalid_grant" });
   });
 

@@ -56,8 +56,12 @@ export class PeopleSignIn extends Construct {
         allowedOauthScopes: ["openid", auth.createdScope],
         callbackUrls: [`\${${props.publicBaseUrl}}${OAUTH_PATHS.callback}`],
         supportedIdentityProviders: ["COGNITO"],
-        // SRP for managed login (the password never leaves the browser), refresh for the front's refresh grant.
-        explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        // SRP for managed login (the password never leaves the browser). No REFRESH_TOKEN_AUTH: Cognito refuses it on a client
+        // that rotates refresh tokens, and the front refreshes through the token endpoint, which rotates.
+        explicitAuthFlows: ["ALLOW_USER_SRP_AUTH"],
+        // A public client's refresh token is a bearer credential: each refresh replaces it (OAuth 2.1 section 4.3.1), with 10 s
+        // for a client to retry a refresh whose answer it lost.
+        refreshTokenRotation: [{ feature: "ENABLED", retryGracePeriodSeconds: 10 }],
         preventUserExistenceErrors: "ENABLED",
         enableTokenRevocation: true,
         accessTokenValidity: 60,
