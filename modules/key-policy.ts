@@ -1,4 +1,19 @@
 import { Platform } from "./platform.js";
+import { input } from "./inputs.js";
+
+/**
+ * HCL: the IAM statement that lets a role use the customer key for a DynamoDB table encrypted with it, only
+ * through DynamoDB (`kms:ViaService`): DynamoDB uses the key on the caller's behalf, and only DynamoDB may.
+ */
+export function customerKeyThroughDynamoDB(p: Platform): string {
+  return `{
+              Sid       = "CustomerKeyThroughDynamoDB"
+              Effect    = "Allow"
+              Action    = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+              Resource  = ${input.kms_key_arn}
+              Condition = { StringEquals = { "kms:ViaService" = "dynamodb.\${${p.region}}.\${${p.dnsSuffix}}" } }
+            }`;
+}
 
 /**
  * HCL for the key policy statements the key's owner must add so the services

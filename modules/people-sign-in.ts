@@ -3,6 +3,7 @@ import { CognitoUserGroup, CognitoUserPoolClient, DynamodbTable, IamRole, IamRol
 import { address, countWhen, expr, forEachIn, hclList, optionalAttr, withAddress } from "./expressions.js";
 import { CognitoAuth } from "./cognito-auth.js";
 import { Platform } from "./platform.js";
+import { customerKeyThroughDynamoDB } from "./key-policy.js";
 import { input } from "./inputs.js";
 import { OAUTH_PATHS, SETTINGS } from "../handler/http-contract.js";
 import { OAUTH_TABLE_ACTIONS, OAUTH_TABLE_KEY, OAUTH_TTL_ATTRIBUTE } from "../handler/oauth/store.js";
@@ -128,13 +129,7 @@ export class PeopleSignIn extends Construct {
               Action   = ${hclList(OAUTH_TABLE_ACTIONS)}
               Resource = ${address(this.table)}[0].arn
             },
-            {
-              Sid       = "CustomerKeyThroughDynamoDB"
-              Effect    = "Allow"
-              Action    = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
-              Resource  = ${input.kms_key_arn}
-              Condition = { StringEquals = { "kms:ViaService" = "dynamodb.\${${platform.region}}.\${${platform.dnsSuffix}}" } }
-            },
+            ${customerKeyThroughDynamoDB(platform)},
           ]
         })`),
       }),

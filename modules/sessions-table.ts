@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DynamodbTable, IamRole, IamRolePolicy } from "./framework.js";
 import { SESSION_ID_INDEX, SESSION_KEY, TENANT_KEY, TENANT_TAG, TTL_ATTRIBUTE } from "../handler/session-schema.js";
 import { Platform, regionalName } from "./platform.js";
+import { customerKeyThroughDynamoDB } from "./key-policy.js";
 import { address, countWhen, expr, hclList, optionalAttr, withAddress } from "./expressions.js";
 import { input } from "./inputs.js";
 
@@ -100,14 +101,7 @@ export class SessionsTable extends Construct {
               Resource  = ${table}.arn
               Condition = { "ForAllValues:StringEquals" = { "dynamodb:LeadingKeys" = ["$\${aws:PrincipalTag/${TENANT_TAG}}"] } }
             },
-            {
-              # The table is encrypted with the customer key: DynamoDB uses it on the caller's behalf, and only DynamoDB may.
-              Sid       = "CustomerKeyThroughDynamoDB"
-              Effect    = "Allow"
-              Action    = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
-              Resource  = ${input.kms_key_arn}
-              Condition = { StringEquals = { "kms:ViaService" = "dynamodb.\${${platform.region}}.\${${platform.dnsSuffix}}" } }
-            },
+            ${customerKeyThroughDynamoDB(platform)},
           ]
         })`),
       }),
