@@ -29,9 +29,6 @@ export const OAUTH_PATHS = {
   callback: "/oauth/callback",
 } as const;
 
-/** The CloudWatch namespace of the server's metrics unless configured otherwise. */
-export const DEFAULT_METRICS_NAMESPACE = "MCPServer";
-
 /** A person's tenant is the Cognito group they are in whose name starts with this prefix, less the prefix (`tenant-acme`: `acme`), unless configured otherwise. */
 export const TENANT_GROUP_PREFIX = "tenant-";
 

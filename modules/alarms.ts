@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { SnsTopic, SnsTopicPolicy, SnsTopicSubscription, CloudwatchMetricAlarm, LambdaFunction } from "./framework.js";
 import { address, countWhen, expr, exprMap, exprNumber, forEachIn, withAddress } from "./expressions.js";
 import { DIMENSIONS, METRICS, type ErrorClass } from "../handler/request-metrics.js";
-import { ApiGateway } from "./api-gateway.js";
+import { ApiGateway, type GatewayMetric } from "./api-gateway.js";
 import { input } from "./inputs.js";
 
 /** One of the architecture's five alarms. */
@@ -11,8 +11,8 @@ export interface AlarmSpec {
   readonly id: string;
   readonly description: string;
   readonly namespace: "AWS/Lambda" | "AWS/ApiGateway";
-  /** Metric name; API metrics are named differently on the HTTP and the REST front. */
-  readonly metric: string | { readonly http: string; readonly rest: string };
+  /** The function's metric by name, or one of the gateway's, which each front names differently. */
+  readonly metric: string | { readonly gateway: GatewayMetric };
   readonly statistic: { readonly statistic: "Sum" } | { readonly extendedStatistic: "p99" };
   /** HCL: the value above which the alarm fires. */
   readonly threshold: string;
@@ -41,7 +41,7 @@ export function alarmSpecs(integrationTimeoutMs: string): readonly AlarmSpec[] {
     id: "api_5xx",
     description: "API 5xx responses above 10 in 5 minutes",
     namespace: "AWS/ApiGateway",
-    metric: { http: "5xx", rest: "5XXError" },
+    metric: { gateway: "serverErrors" },
     statistic: { statistic: "Sum" },
     threshold: "10",
   },
@@ -49,7 +49,7 @@ export function alarmSpecs(integrationTimeoutMs: string): readonly AlarmSpec[] {
     id: "api_latency",
     description: "API latency p99 above 90% of the integration timeout",
     namespace: "AWS/ApiGateway",
-    metric: { http: "Latency", rest: "Latency" },
+    metric: { gateway: "latency" },
     statistic: { extendedStatistic: "p99" },
     threshold: `${integrationTimeoutMs} * 0.9`,
   },
@@ -57,7 +57,7 @@ export function alarmSpecs(integrationTimeoutMs: string): readonly AlarmSpec[] {
 }
 
 /** HCL: the dimensions that name one of the server's metrics for this deployment (the `Service` is the function's name). */
-export const serverDimensions = (more: Record<string, string> = {}) => ({ [DIMENSIONS.service]: expr(input.name), ...more });
+const serverDimensions = (more: Record<string, string> = {}) => ({ [DIMENSIONS.service]: expr(input.name), ...more });
 
 /** The optional alarms, each created when its threshold input is set. */
 const OPTIONAL = {
@@ -86,7 +86,7 @@ export class Alarms extends Construct {
 
     const metric = (spec: AlarmSpec) => {
       if (typeof spec.metric === "string") return { metricName: spec.metric, dimensions: { FunctionName: props.function.functionName } };
-      const { name, dimensions } = props.api.metric(spec.metric.http, spec.metric.rest);
+      const { name, dimensions } = props.api.metric(spec.metric.gateway);
       return { metricName: expr(name), dimensions: exprMap(dimensions) };
     };
     const alarms = alarmSpecs(props.api.integrationTimeoutMs).map((spec) =>
@@ -137,7 +137,7 @@ export class Alarms extends Construct {
     const toolCalls = (metricName: string) => ({
       metric: { namespace: expr(input.metrics_namespace), metricName, dimensions: serverDimensions({ [DIMENSIONS.method]: "tools/call" }), period: ALARM_PERIOD_SECONDS, stat: "Sum" },
     });
-    const api4xx = props.api.metric("4xx", "4XXError");
+    const api4xx = props.api.metric("clientErrors");
     const optionalAlarms = [
       optional("tool_error_rate", "Share of tools/call requests that failed, in percent, above tool_error_rate_alarm_percent in 5 minutes", {
         metricQuery: [

@@ -8,6 +8,16 @@ import { Platform } from "./platform.js";
 import { CUSTOM_DOMAIN, CustomDomain } from "./custom-domain.js";
 import { input } from "./inputs.js";
 
+/** The gateway's metrics the alarms and the dashboard read, as each front names them (API Gateway developer guide: HTTP API and REST API metrics). */
+export const GATEWAY_METRICS = {
+  requests: { http: "Count", rest: "Count" },
+  clientErrors: { http: "4xx", rest: "4XXError" },
+  serverErrors: { http: "5xx", rest: "5XXError" },
+  latency: { http: "Latency", rest: "Latency" },
+} as const;
+/** One of {@link GATEWAY_METRICS}. */
+export type GatewayMetric = keyof typeof GATEWAY_METRICS;
+
 /** Name of the access log group both fronts write to (HCL template). */
 export const API_LOG_GROUP = `/aws/apigateway/\${${input.name}}`;
 
@@ -112,8 +122,9 @@ export class ApiGateway extends Construct {
     );
   }
 
-  /** HCL: the metric name and dimensions of an API metric on the built front. */
-  metric(http: string, rest: string): { name: string; dimensions: string } {
+  /** HCL: the name and dimensions of one of the gateway's metrics on the built front. */
+  metric(which: GatewayMetric): { name: string; dimensions: string } {
+    const { http, rest } = GATEWAY_METRICS[which];
     return {
       name: `${HTTP_FRONT} ? "${http}" : "${rest}"`,
       dimensions: `${HTTP_FRONT} ? { ApiId = ${this.http.attribute("id")}, Stage = "${HTTP_STAGE}" } : { ApiName = ${input.name}, Stage = "${REST_STAGE}" }`,

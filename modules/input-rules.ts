@@ -4,7 +4,7 @@ import { expr, hclList, withAddress } from "./expressions.js";
 import { input, type InputName } from "./inputs.js";
 import { Platform } from "./platform.js";
 import { AwsProviderMajor, STREAMING_MIN_PROVIDER, TENANCY_MIN_PROVIDER } from "./provider.js";
-import { REST_FRONT } from "./api-rest.js";
+import { REST_FRONT, STREAMING_INVOKE } from "./api-rest.js";
 import { CUSTOM_DOMAIN, MUTUAL_TLS } from "./custom-domain.js";
 import { OAUTH_ROUTE_KEYS } from "./routes.js";
 import { CREATES_POOL, EXTERNAL_CLIENT_IDS, EXTERNAL_CLIENTS_GIVEN, EXTERNAL_POOL_INPUTS, MAX_ALLOWED_CLIENTS, MAX_HTTP_AUDIENCES } from "./cognito-auth.js";
@@ -103,7 +103,7 @@ export function inputRules(p: Platform, major: AwsProviderMajor): InputRule[] {
     },
     {
       input: "lambda_timeout",
-      condition: `${input.lambda_timeout} <= 30 || (${REST_FRONT} && ${input.enable_response_streaming})`,
+      condition: `${input.lambda_timeout} <= 30 || ${STREAMING_INVOKE}`,
       message: `lambda_timeout = \${${input.lambda_timeout}} s, but a buffered API Gateway waits at most 30 s for the function (29 s on REST), so the rest would only be billed. Set lambda_timeout to 30 or less, or stream responses (api_type = "REST" and enable_response_streaming = true) for up to 900 s.`,
     },
     {

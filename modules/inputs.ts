@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformVariable } from "./framework.js";
 import { hclList } from "./expressions.js";
 import { ROUTE_KEYS } from "./routes.js";
-import { DEFAULT_METRICS_NAMESPACE, TENANT_GROUP_PREFIX } from "../handler/http-contract.js";
+import { TENANT_GROUP_PREFIX } from "../handler/http-contract.js";
 
 /** A rule a value must satisfy; `condition` is HCL that may refer only to this input. */
 export interface InputValidation {
@@ -602,7 +602,7 @@ export const INPUTS = {
     type: "string",
     description:
       "CloudWatch namespace of the server's own metrics, which each request's log line carries (Embedded Metric Format, no API call): `Requests`, `Errors` and `Duration` by `Service` (the function's name), `Method` and, for tool calls, `Tool`; `Errors` by `ErrorClass`; `Sessions` by `SessionEvent`. The dashboard and the optional alarms read them. Letters, digits and . - _ / # :, not starting with `AWS/`.",
-    default: DEFAULT_METRICS_NAMESPACE,
+    default: "MCPServer",
     validation: [
       {
         condition: 'can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")',

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard, CloudwatchLogGroup, CloudwatchQueryDefinition, LambdaFunction } from "./framework.js";
 import { address, expr, exprList, forEachIn, withAddress } from "./expressions.js";
-import { ApiGateway } from "./api-gateway.js";
+import { ApiGateway, type GatewayMetric } from "./api-gateway.js";
+import type { HTTP_ACCESS_LOG_FORMAT, REST_ACCESS_LOG_FORMAT } from "./access-log.js";
 import { ALARM_PERIOD_SECONDS } from "./alarms.js";
 import { Platform } from "./platform.js";
 import { input } from "./inputs.js";
@@ -10,8 +11,8 @@ import type { RequestLog } from "../handler/request-log.js";
 
 /** A field of the function's request log line (handler/request-log.ts) or of its metrics (request-metrics.ts): queries name only these. */
 type LoggedField = keyof RequestLog | "message" | (typeof DIMENSIONS)[keyof typeof DIMENSIONS] | (typeof METRICS)[keyof typeof METRICS];
-/** A field of the API's access log line (access-log.ts). */
-type AccessLogField = "status" | "error" | "authorizerError" | "clientId" | "sourceIp" | "routeKey" | "resourcePath";
+/** A field of the API's access log line on either front (access-log.ts). */
+type AccessLogField = keyof typeof HTTP_ACCESS_LOG_FORMAT | keyof typeof REST_ACCESS_LOG_FORMAT;
 const f = (name: LoggedField) => name;
 const a = (name: AccessLogField) => name;
 /** A Lambda cold start's init time in its REPORT line: `@initDuration` in the text format, `record.metrics.initDurationMs` in JSON. */
@@ -23,11 +24,11 @@ const INIT_MS = "coalesce(@initDuration, record.metrics.initDurationMs)";
  * `TENANT` or `TOOL`, to replace before running.
  */
 /** A saved query: the log groups it reads and its text. */
-export interface SavedQuery {
+interface SavedQuery {
   readonly logs: readonly ("function" | "api")[];
   readonly query: string;
 }
-export const SAVED_QUERIES: Readonly<Record<"tenant-requests" | "tool-failures" | "slowest-requests" | "cold-starts" | "refused-requests", SavedQuery>> = {
+const SAVED_QUERIES: Readonly<Record<"tenant-requests" | "tool-failures" | "slowest-requests" | "cold-starts" | "refused-requests", SavedQuery>> = {
   "tenant-requests": {
     logs: ["function"],
     query: `fields @timestamp, ${f("method")}, ${f("tool")}, ${f("status")}, ${f("durationMs")}, ${f("principal")}, ${f("error")}
@@ -64,12 +65,6 @@ export const SAVED_QUERIES: Readonly<Record<"tenant-requests" | "tool-failures" 
 | sort requests desc`,
   },
 };
-
-/** The gateway's metrics on each front (API Gateway developer guide: HTTP API and REST API metrics). */
-export const GATEWAY_METRICS = {
-  http: { count: "Count", client: "4xx", server: "5xx", latency: "Latency" },
-  rest: { count: "Count", client: "4XXError", server: "5XXError", latency: "Latency" },
-} as const;
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {
@@ -110,13 +105,14 @@ export class Observability extends Construct {
     const namespace = input.metrics_namespace;
     const service = input.name;
     // The server's metrics of one dimension set, found by SEARCH, so that every method, tool or class appears as it is first used.
-    const search = (dimensions: readonly string[], metric: string, stat: string, id: string, label = "") =>
-      new Hcl(
-        `[{ id = "${id}", label = "${label}", expression = "SEARCH('{\${${namespace}},${dimensions.join(",")}} ${DIMENSIONS.service}=\\"\${${service}}\\" MetricName=\\"${metric}\\"', '${stat}', ${ALARM_PERIOD_SECONDS})" }]`,
-      );
+    const searchOf = (dimensions: readonly string[], metric: string, stat: string) =>
+      `SEARCH('{\${${namespace}},${dimensions.join(",")}} ${DIMENSIONS.service}=\\"\${${service}}\\" MetricName=\\"${metric}\\"', '${stat}', ${ALARM_PERIOD_SECONDS})`;
+    // Without a label, CloudWatch names each line by its dimensions' values (the method, the tool, the class).
+    const expression = (id: string, label: string, text: string) => new Hcl(`[{ id = "${id}", ${label ? `label = "${label}", ` : ""}expression = "${text}" }]`);
+    const search = (dimensions: readonly string[], metric: string, stat: string, id: string, label = "") => expression(id, label, searchOf(dimensions, metric, stat));
     const { service: S, method: M, tool: T, tenant: N, errorClass: E, sessionEvent: V } = DIMENSIONS;
-    const gateway = (which: keyof (typeof GATEWAY_METRICS)["http"], stat: string) => {
-      const { name, dimensions } = props.api.metric(GATEWAY_METRICS.http[which], GATEWAY_METRICS.rest[which]);
+    const gateway = (which: GatewayMetric, stat: string) => {
+      const { name, dimensions } = props.api.metric(which);
       return new Hcl(`concat(["AWS/ApiGateway", ${name}], flatten([for k, v in ${dimensions} : [k, v]]), [{ stat = "${stat}" }])`);
     };
     const lambda = (metric: string, stat: string) => new Hcl(`["AWS/Lambda", "${metric}", "FunctionName", ${address(props.function)}.function_name, { stat = "${stat}" }]`);
@@ -130,7 +126,7 @@ export class Observability extends Construct {
       metricWidget("Tool latency p50 and p99 per tool (ms)", [search([S, M, T], METRICS.duration, "p50", "toolP50", "p50"), search([S, M, T], METRICS.duration, "p99", "toolP99", "p99")]),
       metricWidget("Errors by class", [search([S, E], METRICS.errors, "Sum", "classes")]),
       metricWidget("Sessions: created, resumed, ended, not found", [search([S, V], METRICS.sessions, "Sum", "sessions")]),
-      metricWidget("Gateway: requests, 4xx and 5xx", [gateway("count", "Sum"), gateway("client", "Sum"), gateway("server", "Sum")]),
+      metricWidget("Gateway: requests, 4xx and 5xx", [gateway("requests", "Sum"), gateway("clientErrors", "Sum"), gateway("serverErrors", "Sum")]),
       metricWidget("Gateway latency p99 (ms)", [gateway("latency", "p99")]),
       metricWidget("Function: concurrency, throttles and errors", [lambda("ConcurrentExecutions", "Maximum"), lambda("Throttles", "Sum"), lambda("Errors", "Sum")]),
       {
@@ -143,9 +139,7 @@ export class Observability extends Construct {
         },
       },
     ];
-    const tenantWidget = metricWidget("Top 10 tenants by requests", [
-      new Hcl(`[{ id = "tenants", expression = "SORT(SEARCH('{\${${namespace}},${S},${N}} ${S}=\\"\${${service}}\\" MetricName=\\"${METRICS.requests}\\"', 'Sum', ${ALARM_PERIOD_SECONDS}), SUM, DESC, 10)" }]`),
-    ]);
+    const tenantWidget = metricWidget("Top 10 tenants by requests", [expression("tenants", "", `SORT(${searchOf([S, N], METRICS.requests, "Sum")}, SUM, DESC, 10)`)]);
     // Two columns of 12 units (the grid is 24 wide), 6 high.
     const placed = (list: readonly object[], from: number) => list.map((w, i) => ({ ...w, x: ((from + i) % 2) * 12, y: Math.floor((from + i) / 2) * 6, width: 12, height: 6 }));
     this.dashboard = withAddress(

@@ -8,9 +8,6 @@ import { input } from "./inputs.js";
 import { OAUTH_PATHS, SETTINGS } from "../handler/http-contract.js";
 import { OAUTH_TABLE_ACTIONS, OAUTH_TABLE_KEY, OAUTH_TTL_ATTRIBUTE } from "../handler/oauth/store.js";
 
-/** HCL: true when people's MCP clients sign in through the module's authorization front (the input rules require the module's pool). */
-export const PEOPLE_SIGN_IN = input.enable_people_sign_in;
-
 /** Props of {@link PeopleSignIn}. */
 export interface PeopleSignInProps {
   readonly auth: CognitoAuth;
@@ -42,7 +39,8 @@ export class PeopleSignIn extends Construct {
   constructor(scope: Construct, id: string, props: PeopleSignInProps) {
     super(scope, id);
     const { auth } = props;
-    const created = `${PEOPLE_SIGN_IN} && ${auth.createsPool}`;
+    // The input rules refuse people's sign-in with an external pool; the pool's condition keeps a refused plan from indexing a missing pool.
+    const created = `${input.enable_people_sign_in} && ${auth.createsPool}`;
     this.enabled = created;
 
     this.client = withAddress(

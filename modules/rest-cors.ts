@@ -44,15 +44,15 @@ export class RestCors extends Construct {
   constructor(scope: Construct, id: string, props: RestCorsProps) {
     super(scope, id);
     const enabled = `${props.when} && ${CORS_ENABLED}`;
-    const one = "id" in props.resources;
+    const ids = "ids" in props.resources ? props.resources.ids : undefined;
     const common = {
-      ...(one && { count: countWhen(enabled) }),
+      // One resource is counted; each of a map gets its own instances, keyed by name.
+      ...(ids === undefined && { count: countWhen(enabled) }),
       restApiId: expr(props.restApiId),
       resourceId: expr("id" in props.resources ? props.resources.id : "each.value"),
       httpMethod: "OPTIONS",
     };
-    // Each resource of a map gets its own instances, keyed by name.
-    const each = <T extends TerraformResource>(resource: T): T => ("ids" in props.resources ? forEachIn(resource, `${enabled} ? ${props.resources.ids} : {}`) : resource);
+    const each = <T extends TerraformResource>(resource: T): T => (ids === undefined ? resource : forEachIn(resource, `${enabled} ? ${ids} : {}`));
     const method = each(withAddress(new ApiGatewayMethod(this, "method", { ...common, authorization: "NONE" }), props.address));
     const integration = each(
       withAddress(
