@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { RestApiEvent } from "../handler/events/rest-api.js";
 import { createStreamingLambdaHandler, type HttpPrelude, type LambdaContext, type StreamingHandler } from "../handler/lambda.js";
 import type { RequestLog } from "../handler/mcp-app.js";
+import type { Tool } from "../handler/tools/tool.js";
 import { localStreamingRuntime, PRELUDE_DELIMITER, PreludeReader } from "../handler/local/streaming-runtime.js";
 
 /**
@@ -60,9 +61,9 @@ async function invoke(handler: StreamingHandler, event: RestApiEvent, remainingM
   return streamed;
 }
 
-function streamingHandler(): { handler: StreamingHandler; lines: RequestLog[] } {
+function streamingHandler(tools?: readonly Tool[]): { handler: StreamingHandler; lines: RequestLog[] } {
   const lines: RequestLog[] = [];
-  const handler = createStreamingLambdaHandler({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], log: (line) => lines.push(line) }, localStreamingRuntime);
+  const handler = createStreamingLambdaHandler({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], log: (line) => lines.push(line), ...(tools && { tools }) }, localStreamingRuntime);
   return { handler, lines };
 }
 
@@ -128,6 +129,36 @@ describe("the streaming Lambda entry", () => {
     expect(stalled.destroyed).toBe(true);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ method: "tools/call", tool: "countdown", status: 200 });
+  });
+
+  it("ends a tool still running when its client has left (a write failed), long before the deadline, and logs the answer once", async () => {
+    // A tool that reports progress once, then works until its request is aborted, counting the aborts.
+    let aborted = 0;
+    const watcher: Tool = {
+      name: "watch",
+      register(server) {
+        server.registerTool("watch", { description: "Reports once, then waits for its request to end." }, async (ctx) => {
+          await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken: "p1", progress: 1 } });
+          await new Promise<void>((resolve) => ctx.mcpReq.signal.addEventListener("abort", () => resolve(), { once: true }));
+          aborted++;
+          return { content: [] };
+        });
+      },
+    };
+    const { handler, lines } = streamingHandler([watcher]);
+    // The client leaves after the prelude and the first event: every later write fails.
+    let writes = 0;
+    const left = new Writable({ write: (_chunk, _encoding, done) => done(++writes > 2 ? new Error("the client left") : undefined) });
+    left.on("error", () => undefined);
+    const call = { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "watch", arguments: {}, _meta: { progressToken: "p1" } } };
+    const started = performance.now();
+    await handler(post(call), left, { getRemainingTimeInMillis: () => 60_000 } as LambdaContext).catch(() => undefined);
+    await vi.waitFor(() => expect(aborted).toBe(1), { timeout: 5_000 });
+    // Ended by the client's leaving, not by the deadline 59 s away.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ method: "tools/call", status: 200 });
+    expect(lines[0].error).toBeUndefined();
   });
 
   it("streams a 2026-07-28 tool call the same way, ended by the deadline with an error event", async () => {

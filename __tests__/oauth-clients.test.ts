@@ -60,6 +60,8 @@ describe("Client ID Metadata Documents", () => {
   let server: Server;
   let base: string;
   const requests: string[] = [];
+  /** Connections the document server accepted, whatever came over them (a TLS hello included). */
+  let connections = 0;
   /** What each path answers; a path absent here never answers (a slow document). */
   const routes: Record<string, (res: ServerResponse, url: string) => void> = {};
   const document = (clientId: string, extra: Record<string, unknown> = {}) => JSON.stringify({ client_id: clientId, client_name: "Test client", redirect_uris: ["http://127.0.0.1/callback", "https://app.example/cb"], ...extra });
@@ -69,12 +71,19 @@ describe("Client ID Metadata Documents", () => {
       requests.push(req.url!);
       routes[req.url!]?.(res, `${base}${req.url}`);
     });
+    server.on("connection", () => connections++);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     routes["/client.json"] = (res, url) => res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=60" }).end(document(url));
     routes["/no-store.json"] = (res, url) => res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(document(url));
     routes["/other-id.json"] = (res) => res.writeHead(200, { "content-type": "application/json" }).end(document("https://attacker.example/client.json"));
     routes["/big.json"] = (res, url) => res.writeHead(200, { "content-type": "application/json" }).end(document(url, { padding: "x".repeat(10_000) }));
+    // Headers and half the promised body, then the connection is reset.
+    routes["/cut.json"] = (res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"client_id":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
     routes["/big-chunked.json"] = (res) => {
       res.writeHead(200, { "content-type": "application/json" });
       for (let i = 0; i < 20; i++) res.write("x".repeat(1000));
@@ -116,6 +125,7 @@ describe("Client ID Metadata Documents", () => {
 
   it("deployed, never fetches a loopback, private, link-local or metadata address, nor plain HTTP", async () => {
     const deployed = new ClientMetadataResolver({ timeoutMs: 2_000 });
+    const before = connections;
     expect((await refusal(deployed, `${base}/client.json`)).message).toBe("client_id must be an https URL (a Client ID Metadata Document).");
     const port = new URL(base).port;
     for (const host of ["127.0.0.1", "localhost", "10.1.2.3", "192.168.0.10", "169.254.169.254", "[::1]"]) {
@@ -123,6 +133,8 @@ describe("Client ID Metadata Documents", () => {
       expect(error.message, host).toMatch(/resolves to a private, loopback, link-local or metadata address, which this server never fetches\.$/);
       expect(error.error).toBe("invalid_client");
     }
+    // Refused before connecting: the document server (on loopback, the port every URL above names) never saw one.
+    expect(connections).toBe(before);
   });
 
   it.each([
@@ -130,6 +142,7 @@ describe("Client ID Metadata Documents", () => {
     ["a document over the size bound, declared", "/big.json", "is larger than 5120 bytes."],
     ["a document over the size bound, streamed", "/big-chunked.json", "is larger than 5120 bytes."],
     ["a document that does not answer in time", "/slow.json", "did not arrive within 500 ms."],
+    ["a document whose connection is reset mid-answer", "/cut.json", "was cut off before its end."],
     ["a document that is not there", "/missing.json", "answered HTTP 404; it must answer 200 with JSON."],
     ["a confidential client's document", "/confidential.json", 'token_endpoint_auth_method must be "none" or absent.'],
   ])("refuses %s, saying so", async (_case, path, message) => {

@@ -47,8 +47,8 @@ function authorizeQuery(clientId: string, v: string, overrides: Record<string, s
 }
 
 /** /authorize, the (auto-login) sign-in page and the callback: the code the front sends the client. */
-async function codeFor(clientId: string, v: string, signIn: LocalSignIn, f = front): Promise<string> {
-  const toSignIn = await f(request("GET", "/authorize", { query: authorizeQuery(clientId, v) }));
+async function codeFor(clientId: string, v: string, signIn: LocalSignIn, f: (r: HttpRequest) => Promise<HttpResponse | undefined> = front, state = "s1"): Promise<string> {
+  const toSignIn = await f(request("GET", "/authorize", { query: authorizeQuery(clientId, v, { state }) }));
   expect(toSignIn?.status, toSignIn?.body).toBe(302);
   const signedIn = signIn.page("GET", location(toSignIn).searchParams, "");
   const callback = await f(request("GET", new URL(String(signedIn.headers!.location)).pathname + new URL(String(signedIn.headers!.location)).search));
@@ -268,21 +268,39 @@ describe("the authorization front's input parsing", () => {
   });
 });
 
+describe("the front within the request's deadline", () => {
+  it("answers 503 temporarily_unavailable, and logs the deadline, when its work (a document, the upstream, its table) does not end in time", async () => {
+    const lines: RequestLog[] = [];
+    const app = createMcpApp({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], requestTimeoutMs: 200, log: (line) => lines.push(line), authorizationFront: () => new Promise(() => undefined) });
+    const started = performance.now();
+    const answer = await app.handle({ request: request("GET", "/authorize", { query: authorizeQuery(cimd, verifier()) }), requestId: "r", claims: undefined });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect([answer.status, answer.headers["retry-after"], JSON.parse(answer.body!).error]).toEqual([503, "1", "temporarily_unavailable"]);
+    expect(lines).toMatchObject([{ path: "/authorize", status: 503, error: "deadline" }]);
+  });
+});
+
 describe("what the front's requests leave in the logs", () => {
   it("holds no code, token, verifier or state: the request log records the path alone", async () => {
     const lines: RequestLog[] = [];
     const app = createMcpApp({ tenantClaim: "client_id", scopes: ["mcp/invoke"], allowedOrigins: [], log: (line) => lines.push(line), authorizationFront: front });
     const v = verifier();
-    const code = await codeFor(cimd, v, signIn);
     const gateway = (r: HttpRequest) => ({ request: r, requestId: "r", claims: undefined });
+    // The whole flow through the app, so that /authorize and the callback, which carry the state and the codes, are logged too.
+    const state = `client-state-${verifier()}`;
+    const code = await codeFor(cimd, v, signIn, (r) => app.handle(gateway(r)), state);
     const answer = await app.handle(gateway(request("POST", "/token", { form: { grant_type: "authorization_code", code, client_id: cimd, redirect_uri: "http://127.0.0.1:51000/callback", code_verifier: v } })));
     const { access_token, refresh_token } = JSON.parse(answer.body!) as { access_token: string; refresh_token: string };
     await app.handle(gateway(request("POST", "/token", { form: { grant_type: "refresh_token", refresh_token } })));
     // A code presented again: the line names the OAuth error, not the code.
     await app.handle(gateway(request("POST", "/token", { form: { grant_type: "authorization_code", code, client_id: cimd, redirect_uri: "http://127.0.0.1:51000/callback", code_verifier: v } })));
     const logged = JSON.stringify(lines);
-    for (const secret of [code, v, access_token, refresh_token]) expect(logged).not.toContain(secret);
+    for (const secret of [code, v, challengeOf(v), state, access_token, refresh_token]) expect(logged).not.toContain(secret);
+    // No query string either: the callback's carried the upstream's code and the front's own state.
+    expect(logged).not.toContain("?");
     expect(lines.map((l) => [l.path, l.status, l.error])).toEqual([
+      ["/authorize", 302, undefined],
+      ["/oauth/callback", 302, undefined],
       ["/token", 200, undefined],
       ["/token", 200, undefined],
       ["/token", 400, "oauth:invalid_grant"],

@@ -48,7 +48,7 @@ async function load(query = ""): Promise<Handler> {
 
 /** Invokes a streaming handler; when the first progress event and the end of the answer arrived, in ms from the invocation. */
 async function streamed(handler: StreamingHandler, e: unknown): Promise<{ firstProgressMs?: number; endMs: number; events: number }> {
-  const { PreludeReader } = await import("../handler/local/streaming-runtime.js");
+  const [{ PreludeReader }, { countEvents }] = await Promise.all([import("../handler/local/streaming-runtime.js"), import("../handler/event-stream.js")]);
   const start = performance.now();
   let text = "";
   let firstProgressMs: number | undefined;
@@ -64,7 +64,7 @@ async function streamed(handler: StreamingHandler, e: unknown): Promise<{ firstP
     },
   });
   await handler(e as never, reader, { getRemainingTimeInMillis: () => 60_000 } as never);
-  return { firstProgressMs, endMs: performance.now() - start, events: text.match(/^data:/gm)?.length ?? 0 };
+  return { firstProgressMs, endMs: performance.now() - start, events: countEvents(text) };
 }
 
 /** A tool that sends `count` progress events at once, then answers: what streaming adds per event, without waiting. */

@@ -38,6 +38,16 @@ export class Deadline {
   clear(): void {
     clearTimeout(this.timer);
   }
+
+  /**
+   * Ends, now, what the request still waits for, as its deadline would: its answer will not be read to its end
+   * (a streamed answer's reader left), so a tool still running, or a relay, would otherwise wait on a deadline
+   * that no longer fires.
+   */
+  abandon(): void {
+    clearTimeout(this.timer);
+    this.controller.abort(new DeadlineExceededError());
+  }
 }
 
 /**

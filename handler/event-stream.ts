@@ -9,13 +9,13 @@
  */
 
 /** How often an open stream sends a comment when nothing else is sent; the SDK's own SSE keep-alive interval. */
-export const KEEP_ALIVE_MS = 15_000;
+const KEEP_ALIVE_MS = 15_000;
 
 /** The headers of an SSE answer. */
 export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
 /** One JSON-RPC message as an SSE frame. */
-export function messageEvent(message: unknown): string {
+function messageEvent(message: unknown): string {
   return `event: message\ndata: ${JSON.stringify(message)}\n\n`;
 }
 

@@ -117,5 +117,8 @@ async function writeBody(out: Writable, response: HttpResponse, signal?: AbortSi
     if (signal?.aborted) return;
     throw error;
   }
-  await new Promise<void>((resolve) => out.end(resolve));
+  // Ending waits for what is still buffered to be taken: bounded like every write, by `signal`. A stream that fails
+  // or is given up on at its end had its answer written already; it is destroyed, as ending one always settled.
+  out.end();
+  await once(out, "finish", { signal }).catch(() => out.destroy());
 }

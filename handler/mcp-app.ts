@@ -1,12 +1,12 @@
 import { authInfoOf, type Caller } from "./caller.js";
 import { corsHeaders } from "./cors.js";
-import { Deadline, DeadlineExceededError } from "./deadline.js";
+import { beforeDeadline, Deadline, DeadlineExceededError } from "./deadline.js";
 import { discovery } from "./discovery.js";
 import { countEvents } from "./event-stream.js";
 import type { GatewayRequest } from "./events/types.js";
 import type { MalformedEventError } from "./events/request.js";
 import { DISCOVERY_PATHS, MCP_PATH } from "./http-contract.js";
-import { type HttpRequest, type HttpResponse, jsonRpcError, printable, problem } from "./http-message.js";
+import { type HttpRequest, type HttpResponse, jsonResponse, jsonRpcError, printable, problem } from "./http-message.js";
 import { readBody } from "./request-body.js";
 import { checkClient, checkOrigin, checkOriginSecret, checkScope, identify, type PeopleSettings } from "./request-checks.js";
 import { describeBody, errorCode, loggedRoute, type RequestFacts, type RequestLog, requestLogWriter, sessionDigest } from "./request-log.js";
@@ -138,8 +138,9 @@ export function createMcpApp(options: McpAppOptions): McpApp {
       finish();
       return response;
     }
-    // A streamed answer is logged, and its deadline stopped, when its last event is written.
-    return { ...response, stream: logged(response.stream, finish) };
+    // A streamed answer is logged, and its deadline stopped, when its last event is written; one whose reader left
+    // before its end also ends what is still producing it. Only a tool call's answer can hold a tool's error result.
+    return { ...response, stream: logged(response.stream, facts.method === "tools/call", finish, () => deadline.abandon()) };
   }
 
   /**
@@ -154,7 +155,14 @@ export function createMcpApp(options: McpAppOptions): McpApp {
     if (bypassed) return bypassed;
     const path = request.url.pathname;
     if ((DISCOVERY_PATHS as readonly string[]).includes(path)) return discovery(request, options);
-    const oauth = await options.authorizationFront?.(request);
+    // The front's work (a client's document, the upstream's token endpoint, its table) ends at the deadline like any other.
+    const oauth =
+      options.authorizationFront &&
+      (await beforeDeadline(options.authorizationFront(request), deadline.signal).catch((error: unknown) => {
+        if (!(error instanceof DeadlineExceededError)) throw error;
+        facts.error = "deadline";
+        return jsonResponse(503, { error: "temporarily_unavailable", error_description: "The authorization server could not answer in time; try again." }, { "cache-control": "no-store", "retry-after": "1" });
+      }));
     if (oauth) return oauth;
     if (path !== MCP_PATH) {
       facts.detail = printable(path);
@@ -221,19 +229,26 @@ export function createMcpApp(options: McpAppOptions): McpApp {
 /** What a streamed answer's log line records: its events, how long it ran, and whether a tool's result in it was an error. */
 type Streamed = Pick<RequestLog, "events" | "streamedMs"> & { readonly toolError?: boolean };
 
-/** `stream`, counting its events; `finish` gets the count, how long the stream ran and whether it carried a tool's error, once it ends, however it ends. */
-async function* logged(stream: AsyncIterable<string>, finish: (streamed: Streamed) => void): AsyncIterable<string> {
+/**
+ * `stream`, counting its events; `finish` gets the count, how long the stream ran and (for a tool call) whether it
+ * carried a tool's error, once it ends, however it ends. When it ends before its last event (its reader left, or a
+ * write failed), `abandon` then ends what is still producing it.
+ */
+async function* logged(stream: AsyncIterable<string>, toolCall: boolean, finish: (streamed: Streamed) => void, abandon: () => void): AsyncIterable<string> {
   const opened = Date.now();
   let events = 0;
   let toolError = false;
+  let complete = false;
   try {
     for await (const chunk of stream) {
       events += countEvents(chunk);
-      toolError ||= chunk.split("\n").some((line) => line.startsWith("data:") && isToolError(line.slice(5)));
+      if (toolCall) toolError ||= chunk.split("\n").some((line) => line.startsWith("data:") && isToolError(line.slice(5)));
       yield chunk;
     }
+    complete = true;
   } finally {
     finish({ events, streamedMs: Date.now() - opened, toolError });
+    if (!complete) abandon();
   }
 }
 

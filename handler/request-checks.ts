@@ -53,7 +53,7 @@ export const GROUPS_CLAIM = "cognito:groups";
  * token (its signature, issuer, expiry); its subject and client must be the verified claims', or it is not
  * the token the gateway checked, and the person has no groups.
  */
-export function groupsOf(authorization: string | null, claims: Claims): string[] {
+function groupsOf(authorization: string | null, claims: Claims): string[] {
   const token = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$/i.exec(authorization ?? "");
   if (!token) return [];
   let payload: Record<string, unknown>;

@@ -56,7 +56,7 @@ export function errorClassOf(entry: RequestLog): ErrorClass | undefined {
 }
 
 /** What the request did to a 2025-era session, if it named or made one. */
-export function sessionEventOf(entry: RequestLog): SessionEvent | undefined {
+function sessionEventOf(entry: RequestLog): SessionEvent | undefined {
   if (entry.path !== MCP_PATH) return undefined;
   if (entry.status === 404) return "not_found";
   if (!entry.session || entry.status >= 400) return undefined;

@@ -39,9 +39,19 @@ export function createStatelessLayer(tools: readonly Tool[], streaming = false):
       if (!streaming) return listenUnavailable(id);
       // A handler of its own, so that closing it at the deadline completes this subscription and no other.
       const listener = build("json");
-      const response = await beforeDeadline(listener.fetch(toFetchRequest(request), { authInfo, parsedBody: body }), deadline.signal);
-      if (!isEventStream(response)) return withoutEcho(await fromFetchResponse(response));
-      return relay(response, id, deadline, () => listener.close());
+      const close = () => listener.close().catch(() => undefined);
+      try {
+        const response = await beforeDeadline(listener.fetch(toFetchRequest(request), { authInfo, parsedBody: body }), deadline.signal);
+        if (isEventStream(response)) return relay(response, id, deadline, close);
+        // Refused (an invalid subscription): the handler served its one answer.
+        const answer = withoutEcho(await beforeDeadline(fromFetchResponse(response), deadline.signal));
+        await close();
+        return answer;
+      } catch (error) {
+        await close();
+        if (!(error instanceof DeadlineExceededError)) throw error;
+        return jsonResponse(200, timedOut(id));
+      }
     }
     const mode = streaming && mayNotifyBeforeResult(body) ? "sse" : "json";
     let response: Response | undefined;
@@ -70,7 +80,7 @@ const COMPLETION_GRACE_MS = 200;
  * sends the `complete` result) gets a short grace; the relay stops and,
  * unless the request's response was sent, ends with a JSON-RPC error for it.
  */
-function relay(response: Response, id: string | number | null, deadline: Deadline, complete?: () => Promise<void>): HttpResponse {
+function relay(response: Response, id: string | number | null, deadline: Deadline, complete?: () => Promise<unknown>): HttpResponse {
   const stream = new EventStream();
   const reader = response.body!.getReader();
   let answered = false;
@@ -93,10 +103,8 @@ function relay(response: Response, id: string | number | null, deadline: Deadlin
   const pumped = pump();
   void beforeDeadline(pumped, deadline.signal)
     .catch(async () => {
-      if (complete) {
-        await complete().catch(() => undefined);
-        await Promise.race([pumped.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, COMPLETION_GRACE_MS))]);
-      }
+      // The grace bounds both the handler's closing and the completion it sends.
+      if (complete) await Promise.race([complete().then(() => pumped.catch(() => undefined)), new Promise((resolve) => setTimeout(resolve, COMPLETION_GRACE_MS))]);
       await reader.cancel().catch(() => undefined);
     })
     .then(() => {

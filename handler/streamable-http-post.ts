@@ -79,9 +79,13 @@ export async function servePost(server: McpServer, request: HttpRequest, body: u
     streamed = exchange.stream;
     return response;
   } finally {
-    // A streamed answer closes the server when its last event is sent.
+    // A streamed answer closes the server when its last event is sent; a stream opened for an answer refused before
+    // delivery (an unsupported version, a second initialize) is ended, or its keep-alive timer would run on.
     if (streamed) void exchange.finished.then(() => server.close());
-    else await server.close();
+    else {
+      exchange.stream?.end();
+      await server.close();
+    }
   }
 }
 

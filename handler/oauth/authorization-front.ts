@@ -35,7 +35,6 @@ interface Pending {
   readonly redirectUri: string;
   readonly codeChallenge: string;
   readonly resource: string;
-  readonly scope: string;
   readonly state?: string;
 }
 interface Code {
@@ -139,7 +138,7 @@ export function createAuthorizationFront(options: AuthorizationFrontOptions) {
     if (state !== undefined && state.length > 512) return back("invalid_request", "state is longer than 512 characters.");
     const id = randomId();
     const upstreamVerifier = randomId();
-    await options.store.put("pending", id, { upstreamVerifier, clientId, redirectUri, codeChallenge, resource, scope, ...(state !== undefined && { state }) } satisfies Pending, PENDING_TTL);
+    await options.store.put("pending", id, { upstreamVerifier, clientId, redirectUri, codeChallenge, resource, ...(state !== undefined && { state }) } satisfies Pending, PENDING_TTL);
     return redirect(options.upstream.signInUrl(id, challengeOf(upstreamVerifier)));
   }
 

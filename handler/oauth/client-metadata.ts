@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { LRUCache } from "lru-cache";
 import { RequestFilteringHttpsAgent } from "request-filtering-agent";
 import { matchesRegisteredRedirect } from "./redirect-uri.js";
 
@@ -52,7 +53,8 @@ export interface ClientMetadataOptions {
 
 /** Resolves client ids to their metadata documents, caching them as their `Cache-Control` allows. */
 export class ClientMetadataResolver {
-  private readonly cache = new Map<string, { readonly metadata: ClientMetadata; readonly until: number }>();
+  // Bounded: anyone may host documents at as many URLs as they like, and each kept one holds memory until it expires.
+  private readonly cache = new LRUCache<string, ClientMetadata>({ max: 1000 });
   private readonly agent = new RequestFilteringHttpsAgent({ allowPrivateIPAddress: false, allowMetaIPAddress: false });
 
   constructor(private readonly options: ClientMetadataOptions = {}) {}
@@ -61,10 +63,10 @@ export class ClientMetadataResolver {
   async resolve(clientId: string): Promise<ClientMetadata> {
     const url = this.check(clientId);
     const cached = this.cache.get(clientId);
-    if (cached && cached.until > Date.now()) return cached.metadata;
+    if (cached) return cached;
     const { body, maxAge } = await this.fetch(url);
     const metadata = parseDocument(body, clientId);
-    if (maxAge > 0) this.cache.set(clientId, { metadata, until: Date.now() + maxAge * 1000 });
+    if (maxAge > 0) this.cache.set(clientId, metadata, { ttl: maxAge * 1000 });
     return metadata;
   }
 
@@ -96,7 +98,12 @@ export class ClientMetadataResolver {
     const timeoutMs = this.options.timeoutMs ?? 5000;
     const host = url.hostname;
     return new Promise((resolve, reject) => {
-      const fail = (message: string) => reject(new ClientMetadataError("invalid_client", message));
+      // The timer stops when the promise settles, however it settles: a connection that closes mid-answer leaves nothing waiting.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const fail = (message: string) => {
+        clearTimeout(timer);
+        reject(new ClientMetadataError("invalid_client", message));
+      };
       const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(
         url,
         { method: "GET", headers: { accept: "application/json" }, ...(url.protocol === "https:" && { agent: this.agent }) },
@@ -118,15 +125,22 @@ export class ClientMetadataResolver {
               fail(`The client's metadata document at ${host} is larger than ${maxBytes} bytes.`);
             } else chunks.push(chunk);
           });
-          response.on("end", () => resolve({ body: Buffer.concat(chunks).toString("utf8"), maxAge: this.maxAge(response.headers["cache-control"]) }));
+          response.on("end", () => {
+            clearTimeout(timer);
+            resolve({ body: Buffer.concat(chunks).toString("utf8"), maxAge: this.maxAge(response.headers["cache-control"]) });
+          });
+          // A connection reset mid-answer ends the response without an end.
+          response.on("error", () => undefined);
+          response.on("close", () => {
+            if (!response.complete) fail(`The client's metadata document at ${host} was cut off before its end.`);
+          });
         },
       );
       // One bound from the request to the last byte: a peer that trickles bytes is cut as surely as a silent one.
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         request.destroy();
         fail(`The client's metadata document at ${host} did not arrive within ${timeoutMs} ms.`);
       }, timeoutMs);
-      request.on("close", () => clearTimeout(timer));
       request.on("error", (error: Error) => {
         // The filtering agent's refusal names the address; the answer says what kind it was, not where.
         if (/is not allowed|private|meta/i.test(error.message)) fail(`client_id's host ${host} resolves to a private, loopback, link-local or metadata address, which this server never fetches.`);

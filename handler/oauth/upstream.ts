@@ -3,7 +3,6 @@ export interface UpstreamTokens {
   readonly access_token: string;
   readonly refresh_token?: string;
   readonly expires_in: number;
-  readonly scope?: string;
 }
 
 /**
