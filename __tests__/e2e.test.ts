@@ -304,6 +304,9 @@ describe("npm start -- --auto-login alice:acme", () => {
   it("serves clients of both protocol lines on the printed URL (a session for the 2025 one)", async () => {
     for (const pin of [undefined, "2026-07-28" as const]) {
       const { client, transport } = await startedClient(pin);
+      // The 2025 client has a session of the server's issuing; the 2026-07-28 one has none.
+      if (pin === undefined) expect(transport.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      else expect(transport.sessionId).toBeUndefined();
       expect(await whoami(client)).toEqual({ tenant: "acme", principal: "acme", session: transport.sessionId ?? null });
       await client.close();
     }

@@ -27,7 +27,7 @@ async function connect(pin?: "2026-07-28"): Promise<{ client: Client; transport:
   return { client, transport };
 }
 
-describe("streamed answers", () => {
+describe.concurrent("streamed answers", () => {
   it("holds a 2026-07-28 subscription open until the deadline, then completes it cleanly", async () => {
     const { client } = await connect("2026-07-28");
     const started = performance.now();

@@ -456,6 +456,8 @@ describe.concurrent("resource properties for every switch", () => {
       }
       const metricRows = body.widgets.filter((w) => w.type === "metric").flatMap((w) => w.properties.metrics as unknown[][]);
       const searches = metricRows.map((row) => (row[0] as { expression?: string }).expression).filter((e): e is string => e !== undefined);
+      // By method: requests, errors, p50, p99; by tool: the same; by class; by session event; and the top tenants when on.
+      expect(searches).toHaveLength(tenants ? 11 : 10);
       for (const search of searches) {
         const [, namespace, dimensions, metric] = /SEARCH\('\{([^,]+),([^}]+)\} Service="mcp-server" MetricName="(\w+)"/.exec(search)!;
         expect(namespace, search).toBe("MCPServer");
